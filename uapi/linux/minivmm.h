@@ -49,8 +49,7 @@
 #define MINIVMM_CAP_TAGGED_TLB		2	/* 1: VPID (VMX) or ASID (SVM) */
 #define MINIVMM_CAP_UNRESTRICTED_GUEST	3	/* 1: real-mode guests run natively */
 #define MINIVMM_CAP_NEXT_RIP		4	/* 1: SVM NRIPS; VMX always has it */
-#define MINIVMM_CAP_MAX_VMS		5	/* the most VMs open at once */
-#define MINIVMM_CAP_NR_CAPS		6	/* first unassigned number */
+#define MINIVMM_CAP_NR_CAPS		5	/* first unassigned number */
 
 /* Values of MINIVMM_CAP_VENDOR */
 #define MINIVMM_VENDOR_INTEL_VMX	1

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module: picking a backend, /dev/minivmm and the system fd ioctls.
+ *
+ * Loading does not touch VMX/SVM: it checks that one of them is usable,
+ * allocates the per-CPU areas the hardware will need, and registers the
+ * device.  The hardware is turned on by the first VM (hw.c).
+ *
+ * /dev/minivmm is a misc device, group kvm and mode 0660 by the udev rule in
+ * 60-minivmm.rules.  Its sysfs directory carries hw_enabled_cpus, the CPUs
+ * on which minivmm has VMX/SVM on right now, read from the hardware.
+ */
+#include <linux/cpumask.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include <linux/minivmm.h>
+
+#include "minivmm.h"
+
+const struct mvm_vendor_ops *mvm_ops;
+
+static long mvm_check_extension(unsigned long cap)
+{
+	const struct mvm_caps *caps = &mvm_ops->caps;
+
+	switch (cap) {
+	case MINIVMM_CAP_VENDOR:
+		return mvm_ops->vendor;
+	case MINIVMM_CAP_NESTED_PAGING:
+		return caps->nested_paging;
+	case MINIVMM_CAP_TAGGED_TLB:
+		return caps->tagged_tlb;
+	case MINIVMM_CAP_UNRESTRICTED_GUEST:
+		return caps->unrestricted_guest;
+	case MINIVMM_CAP_NEXT_RIP:
+		return caps->next_rip;
+	default:
+		return 0;
+	}
+}
+
+static long mvm_dev_ioctl(struct file *filp, unsigned int ioctl,
+			  unsigned long arg)
+{
+	switch (ioctl) {
+	case MINIVMM_GET_API_VERSION:
+		if (arg)
+			return -EINVAL;
+		return MINIVMM_API_VERSION;
+	case MINIVMM_CHECK_EXTENSION:
+		return mvm_check_extension(arg);
+	case MINIVMM_CREATE_VM:
+		return mvm_vm_create(arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations mvm_dev_fops = {
+	.owner		= THIS_MODULE,
+	.open		= nonseekable_open,
+	.unlocked_ioctl	= mvm_dev_ioctl,
+	.compat_ioctl	= mvm_dev_ioctl,	/* the arguments are plain integers */
+	.llseek		= noop_llseek,
+};
+
+static ssize_t hw_enabled_cpus_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	cpumask_var_t mask;
+	ssize_t n;
+
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL))
+		return -ENOMEM;
+	mvm_hw_cpus_on(mask);
+	n = sysfs_emit(buf, "%*pbl\n", cpumask_pr_args(mask));
+	free_cpumask_var(mask);
+	return n;
+}
+static DEVICE_ATTR_RO(hw_enabled_cpus);
+
+static struct attribute *mvm_dev_attrs[] = {
+	&dev_attr_hw_enabled_cpus.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(mvm_dev);
+
+static struct miscdevice mvm_dev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= MVM_NAME,
+	.fops	= &mvm_dev_fops,
+	.groups	= mvm_dev_groups,
+	.mode	= 0660,
+};
+
+/*
+ * Pick the backend.  A probe returns NULL with *why set when its extension
+ * exists but cannot be used, and NULL with *why untouched when the CPU does
+ * not have it at all.
+ */
+static const struct mvm_vendor_ops *mvm_probe(void)
+{
+	const char *why_vmx = NULL, *why_svm = NULL;
+	const struct mvm_vendor_ops *ops;
+
+	ops = vmx_probe(&why_vmx);
+	if (!ops)
+		ops = svm_probe(&why_svm);
+	if (ops)
+		return ops;
+
+	pr_err(MVM_NAME ": no usable hardware virtualization: %s\n",
+	       why_vmx ?: why_svm ?:
+	       "the CPU has neither VMX nor SVM (enable VT-x/AMD-V in the firmware setup, or nested virtualization in a VM)");
+	return NULL;
+}
+
+static int __init mvm_init(void)
+{
+	int r;
+
+	mvm_ops = mvm_probe();
+	if (!mvm_ops)
+		return -ENODEV;
+
+	r = mvm_ops->hardware_setup();
+	if (r)
+		return r;
+
+	r = mvm_hw_init();
+	if (r)
+		goto err_hardware_unsetup;
+
+	r = misc_register(&mvm_dev);
+	if (r)
+		goto err_hw_exit;
+
+	pr_info(MVM_NAME ": %s backend ready%s%s%s%s\n", mvm_ops->name,
+		mvm_ops->caps.nested_paging ? ", nested paging" : "",
+		mvm_ops->caps.tagged_tlb ? ", tagged TLB" : "",
+		mvm_ops->caps.unrestricted_guest ? ", unrestricted guest" : "",
+		mvm_ops->caps.next_rip ? ", next-RIP" : "");
+	return 0;
+
+err_hw_exit:
+	mvm_hw_exit();
+err_hardware_unsetup:
+	mvm_ops->hardware_unsetup();
+	return r;
+}
+
+static void __exit mvm_exit(void)
+{
+	misc_deregister(&mvm_dev);
+	mvm_hw_exit();
+	mvm_ops->hardware_unsetup();
+}
+
+module_init(mvm_init);
+module_exit(mvm_exit);
+
+MODULE_DESCRIPTION("minivmm: a small type-2 hypervisor for Intel VMX and AMD SVM");
+MODULE_LICENSE("GPL");
+MODULE_VERSION("0.1");

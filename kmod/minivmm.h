@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * minivmm's internal header: the types every file shares and, grouped by the
+ * file that defines them, every function that crosses a file boundary.  A
+ * reader should be able to find any definition starting from here.
+ *
+ * Generic code (this directory) talks to the hardware only through
+ * struct mvm_vendor_ops.  It never includes vmx/ or svm/ headers, and the two
+ * vendors never include each other's.
+ */
+#ifndef MINIVMM_H
+#define MINIVMM_H
+
+#include <linux/types.h>
+#include <linux/mm_types.h>
+#include <linux/refcount.h>
+
+#define MVM_NAME	"minivmm"
+
+/*
+ * What a backend found at probe time; MINIVMM_CHECK_EXTENSION reports it.
+ * Only features minivmm actually relies on (or will) appear here.
+ */
+struct mvm_caps {
+	bool nested_paging;		/* EPT / NPT */
+	bool tagged_tlb;		/* VPID / ASID */
+	bool unrestricted_guest;	/* real mode runs natively */
+	bool next_rip;			/* instruction length on exits */
+};
+
+/*
+ * The vendor ops table.  A backend's probe fills one in and returns it; the
+ * generic code calls only these.
+ *
+ * hardware_setup/unsetup run in process context at module load/unload and
+ * own the per-CPU memory the hardware needs (VMXON region, host save area).
+ *
+ * cpu_enable/cpu_disable run on the CPU they act on with interrupts off
+ * (IPI, hotplug or syscore context).  cpu_enable returns -EBUSY when another
+ * hypervisor already has VMX/SVM on this CPU, leaving the CPU as it found
+ * it.  cpu_disable is only called on a CPU that minivmm enabled and must
+ * tolerate the hardware having been turned off behind its back (a reboot
+ * path that ran first).
+ *
+ * cpu_hw_on reads the hardware (CR4.VMXE / EFER.SVME) on the current CPU.
+ */
+struct mvm_vendor_ops {
+	const char *name;		/* "Intel VMX" / "AMD SVM" */
+	u32 vendor;			/* MINIVMM_VENDOR_* */
+	const char *holder_hint;	/* the KVM module that competes for it */
+	struct mvm_caps caps;
+
+	int (*hardware_setup)(void);
+	void (*hardware_unsetup)(void);
+	int (*cpu_enable)(void);
+	void (*cpu_disable)(void);
+	bool (*cpu_hw_on)(void);
+};
+
+/*
+ * A virtual machine.  Owned by its VM fd: the fd's release drops the last
+ * reference.  Holding a VM keeps hardware virtualization on (main.c takes
+ * the hardware reference before the fd exists).
+ */
+struct mvm_vm {
+	refcount_t users;
+	struct mm_struct *mm;		/* the creator's; only it may drive the VM */
+};
+
+/* main.c: the module, /dev/minivmm and the system fd ioctls */
+extern const struct mvm_vendor_ops *mvm_ops;
+
+/* hw.c: turning VMX/SVM on and off across CPUs */
+int mvm_hw_init(void);
+void mvm_hw_exit(void);
+int mvm_hw_get(void);
+void mvm_hw_put(void);
+int mvm_hw_cpus_on(struct cpumask *mask);
+
+/* vm.c: VM objects and the VM fd */
+int mvm_vm_create(unsigned long type);
+
+/* vmx/vmx.c, svm/svm.c: backend probes; NULL if unusable, *why says why */
+const struct mvm_vendor_ops *vmx_probe(const char **why);
+const struct mvm_vendor_ops *svm_probe(const char **why);
+
+#endif /* MINIVMM_H */

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM objects and the VM fd.
+ *
+ * A VM is owned by its fd: MINIVMM_CREATE_VM builds the VM, takes its
+ * hardware reference, and only then creates and installs the fd, so
+ * userspace never sees a half-built VM (the ordering KVM adopted after
+ * CVE-2019-6974).  The fd's file_operations carry .owner = THIS_MODULE, so
+ * every open VM pins the module.  The fd may be shared by fork() or dup();
+ * the VM lives until the last copy is closed.
+ *
+ * Only the process that created a VM may drive it: its ioctls check that
+ * the caller's mm is the creator's and return -EIO otherwise, as KVM does.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+
+#include "minivmm.h"
+
+static void mvm_vm_destroy(struct mvm_vm *vm)
+{
+	mmdrop(vm->mm);
+	kfree(vm);
+	mvm_hw_put();
+}
+
+static void mvm_vm_put(struct mvm_vm *vm)
+{
+	if (refcount_dec_and_test(&vm->users))
+		mvm_vm_destroy(vm);
+}
+
+static int mvm_vm_release(struct inode *inode, struct file *filp)
+{
+	mvm_vm_put(filp->private_data);
+	return 0;
+}
+
+static long mvm_vm_ioctl(struct file *filp, unsigned int ioctl,
+			 unsigned long arg)
+{
+	struct mvm_vm *vm = filp->private_data;
+
+	if (vm->mm != current->mm)
+		return -EIO;
+
+	switch (ioctl) {
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations mvm_vm_fops = {
+	.owner		= THIS_MODULE,
+	.release	= mvm_vm_release,
+	.unlocked_ioctl	= mvm_vm_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+/*
+ * MINIVMM_CREATE_VM.  Returns the new fd or -errno; -EBUSY when another
+ * hypervisor holds VMX/SVM (hw.c logs which CPU and what to do).
+ */
+int mvm_vm_create(unsigned long type)
+{
+	struct mvm_vm *vm;
+	struct file *file;
+	int fd, r;
+
+	if (type)
+		return -EINVAL;
+
+	/* Charged to the caller's memory cgroup, like every per-VM object. */
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return -ENOMEM;
+	refcount_set(&vm->users, 1);
+	vm->mm = current->mm;
+	mmgrab(vm->mm);
+
+	r = mvm_hw_get();
+	if (r)
+		goto err_drop_mm;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		r = fd;
+		goto err_put_hw;
+	}
+	file = anon_inode_getfile("minivmm-vm", &mvm_vm_fops, vm, O_RDWR);
+	if (IS_ERR(file)) {
+		r = PTR_ERR(file);
+		goto err_put_fd;
+	}
+
+	/* Nothing may touch @vm after this: userspace can close it at once. */
+	fd_install(fd, file);
+	return fd;
+
+err_put_fd:
+	put_unused_fd(fd);
+err_put_hw:
+	mvm_hw_put();
+err_drop_mm:
+	mmdrop(vm->mm);
+	kfree(vm);
+	return r;
+}
