@@ -1,0 +1,137 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Count one test VM run:
+#
+#   count.sh DIR NAME
+#
+# reads DIR/NAME.tap (run.sh's TAP stream), DIR/NAME.console.log,
+# DIR/NAME.dmesg.log and DIR/NAME.status (from run-vm.sh), prints each
+# failure briefly and writes "PASS FAIL SKIP" to DIR/NAME.counts.
+#
+# Rules:
+#  - each indented (4 spaces) "ok"/"not ok" line is one case: a pass, a
+#    failure, or a skip when it carries "# SKIP";
+#  - a program whose own line is "not ok" but none of whose cases failed
+#    counts one more failure (it crashed, timed out or exited non-zero);
+#  - a program with fewer cases than its nested plan "1..N" counts each
+#    missing case as a failure, and programs missing from the top-level
+#    plan count one failure each;
+#  - a program that printed no cases at all counts once, by its own line;
+#  - each run-level problem counts one failure: the VM timed out, it never
+#    wrote the end marker, modprobe minivmm failed, or the kernel log has a
+#    BUG, WARNING, Oops, panic, lockdep, KASAN, UBSAN, kmemleak or hung-task
+#    report or a Call Trace.
+set -eu
+
+dir=${1:?usage: count.sh DIR NAME}
+name=${2:?usage: count.sh DIR NAME}
+tap=$dir/$name.tap
+console=$dir/$name.console.log
+dmesg=$dir/$name.dmesg.log
+status=$dir/$name.status
+for f in "$tap" "$console" "$dmesg" "$status"; do
+	[ -f "$f" ] || : >"$f"
+done
+
+# Kernel log reports that mean the run failed whatever the tests said.
+# Anchored where a bare word would also match harmless boot messages (the
+# stock kernel prints "Speculative Return Stack Overflow: WARNING: ...").
+bad='BUG:|(^|[]] +)WARNING:|WARNING: CPU: [0-9]+ PID:|Oops|general protection'
+bad=$bad'|Kernel panic|possible circular locking|lockdep|KASAN|UBSAN'
+bad=$bad'|kmemleak: [0-9]+ new suspected memory leak|unreferenced object 0x'
+bad=$bad'|Call Trace:|INFO: task .* blocked for more than|detected stalls?'
+bad=$bad'|soft lockup|hard LOCKUP'
+
+awk -v name="$name" -v statusfile="$status" -v bad="$bad" \
+    -v consolefile="$console" -v dmesgfile="$dmesg" -v counts="$dir/$name.counts" '
+function fail(n, what) {
+	nfail += n
+	if (nshown < 40)
+		printf "FAIL %s: %s\n", name, what
+	else if (nshown == 40)
+		printf "FAIL %s: ... (more in %s.tap)\n", name, name
+	nshown++
+}
+function end_program(top_ok, top_skip, label,    missing) {
+	if (!inprog)
+		return
+	if (ncases == 0) {
+		# No nested TAP: the program line is the only result.
+		if (top_skip)
+			nskip++
+		else if (top_ok)
+			npass++
+		else
+			fail(1, prog ": " label)
+	} else {
+		if (!top_ok && pfail == 0)
+			fail(1, prog ": " label)
+		missing = plan - ncases
+		if (plan >= 0 && missing > 0)
+			fail(missing, prog ": " missing " of " plan " cases never reported")
+	}
+	inprog = 0
+	nprogs++
+}
+BEGIN {
+	toplan = -1
+	while ((getline line < statusfile) > 0)
+		if (line ~ /^(timeout|panic|reboot): /) { problem = line; sub(/^[a-z]*: /, "", problem) }
+}
+/^# selftests: minivmm: / {
+	end_program(0, 0, "ended without a result line (run.sh stopped)")
+	prog = substr($0, 23)
+	inprog = 1; ncases = 0; pfail = 0; plan = -1
+	next
+}
+/^    1\.\.[0-9]+/ {
+	if (inprog && plan < 0) plan = substr($1, 4) + 0
+	next
+}
+/^    (not )?ok [0-9]+/ {
+	if (!inprog) { prog = "(no program line)"; inprog = 1; ncases = 0; pfail = 0; plan = -1 }
+	ncases++
+	desc = $0
+	sub(/^    (not )?ok [0-9]+ ?(- )?/, "", desc)
+	if (desc ~ /# *[Ss][Kk][Ii][Pp]/)
+		nskip++
+	else if ($1 == "ok")
+		npass++
+	else {
+		pfail++
+		fail(1, prog ": " desc)
+	}
+	next
+}
+/^(not )?ok [0-9]+ selftests: minivmm: / {
+	if (!inprog) { prog = $0; sub(/.*selftests: minivmm: /, "", prog); sub(/ #.*/, "", prog); inprog = 1; ncases = 0; pfail = 0; plan = -1 }
+	label = $0
+	sub(/.*selftests: minivmm: [^ ]*/, "", label)
+	sub(/^ *# */, "", label)
+	if (label == "") label = "program failed"
+	end_program($1 == "ok", $0 ~ /# *[Ss][Kk][Ii][Pp]/, label)
+	next
+}
+/^1\.\.[0-9]+/ { if (toplan < 0) toplan = substr($1, 4) + 0; next }
+/^# minivmm-rig: modprobe minivmm failed/ { fail(1, "modprobe minivmm failed (see console log)"); next }
+/^# minivmm-rig: end of tests/ { ended = 1; next }
+END {
+	end_program(0, 0, "ended without a result line (run.sh stopped)")
+	if (toplan > nprogs)
+		fail(toplan - nprogs, (toplan - nprogs) " of " toplan " programs never ran")
+	if (problem != "")
+		fail(1, problem)
+	else if (!ended)
+		fail(1, "the VM ended without the end marker (kernel crash or panic?)")
+	nbad = 0
+	while ((getline line < consolefile) > 0)
+		if (line ~ bad && nbad++ < 5) badlines = badlines "\n    console: " line
+	while ((getline line < dmesgfile) > 0)
+		if (line ~ bad && nbad++ < 5) badlines = badlines "\n    dmesg: " line
+	if (nbad > 0)
+		fail(1, "kernel log reports a problem (" nbad " lines)" badlines)
+	printf "%d %d %d\n", npass, nfail, nskip > counts
+	printf "%s: %d passed, %d failed, %d skipped\n", name, npass, nfail, nskip
+}
+' "$tap"
