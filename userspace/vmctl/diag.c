@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * diag.c: turning a failed open or ioctl of /dev/minivmm into one line
+ * saying why and one line saying what to do.
+ *
+ * Nothing here touches the system.  dev.c gathers a struct mvm_facts and
+ * mvm_diagnose() decides from it alone, so tests/diag_test.c can walk every
+ * branch on any machine, with or without the module or VT-x/AMD-V.
+ *
+ * The selftests grep vmctl's output for "another hypervisor" while KVM
+ * holds the hardware: keep that phrase in MVM_CAUSE_HW_BUSY.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include <linux/minivmm.h>
+
+#include "vmctl.h"
+
+const char *mvm_vendor_name(int vendor)
+{
+	switch (vendor) {
+	case MINIVMM_VENDOR_INTEL_VMX:
+		return "Intel VMX";
+	case MINIVMM_VENDOR_AMD_SVM:
+		return "AMD SVM";
+	}
+	return NULL;
+}
+
+/* The names firmware setup menus and vendor documents use. */
+const char *mvm_vendor_ext(int vendor)
+{
+	switch (vendor) {
+	case MINIVMM_VENDOR_INTEL_VMX:
+		return "VT-x";
+	case MINIVMM_VENDOR_AMD_SVM:
+		return "AMD-V";
+	}
+	return "VT-x/AMD-V";
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * Is [line, line + len) the "flags" line of /proc/cpuinfo?  Kernels since
+ * 5.8 also print a "vmx flags" line listing VMX features, which must not
+ * count, so the key must be exactly "flags".
+ */
+static const char *flags_value(const char *line, size_t len)
+{
+	size_t i = strlen("flags");
+
+	if (len < i || strncmp(line, "flags", i))
+		return NULL;
+	while (i < len && is_blank(line[i]))
+		i++;
+	if (i == len || line[i] != ':')
+		return NULL;
+	return line + i + 1;
+}
+
+/*
+ * Which virtualization extension the first CPU in @cpuinfo (the text of
+ * /proc/cpuinfo) advertises.  All CPUs of a machine advertise the same.
+ */
+enum mvm_cpu_virt mvm_parse_cpu_flags(const char *cpuinfo)
+{
+	const char *line = cpuinfo, *end, *p, *tok;
+	size_t len;
+
+	while (line && *line) {
+		end = strchr(line, '\n');
+		len = end ? (size_t)(end - line) : strlen(line);
+		p = flags_value(line, len);
+		if (p) {
+			end = line + len;
+			while (p < end) {
+				while (p < end && is_blank(*p))
+					p++;
+				tok = p;
+				while (p < end && !is_blank(*p))
+					p++;
+				if (p - tok != 3)
+					continue;
+				if (!strncmp(tok, "vmx", 3))
+					return MVM_CPU_VMX;
+				if (!strncmp(tok, "svm", 3))
+					return MVM_CPU_SVM;
+			}
+			return MVM_CPU_NONE;
+		}
+		line = end ? end + 1 : NULL;
+	}
+	return MVM_CPU_UNKNOWN;
+}
+
+/*
+ * An efivarfs file is 4 bytes of attributes followed by the variable's
+ * data; SecureBoot's data is one byte, 1 when Secure Boot is enforcing.
+ * Returns 1 (on), 0 (off) or -1 (cannot tell).
+ */
+int mvm_parse_secure_boot(const unsigned char *var, size_t len)
+{
+	if (len < 5)
+		return -1;
+	return var[len - 1] == 1;
+}
+
+/*
+ * The minor of misc device @name in @text, the contents of /proc/misc
+ * ("MINOR NAME" lines), or -1.  All misc devices have major 10.
+ */
+int mvm_parse_proc_misc(const char *text, const char *name)
+{
+	const char *line, *next;
+	char word[64];
+	int minor;
+
+	for (line = text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			next++;
+		if (sscanf(line, "%d %63s", &minor, word) == 2 &&
+		    !strcmp(word, name))
+			return minor;
+	}
+	return -1;
+}
+
+static void say(char *buf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void say(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, MVM_DIAG_LEN, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * The vendor as best known: the module's answer, else the CPU flags, else
+ * which KVM module is loaded.  0 when none of them tells.
+ */
+static int facts_vendor(const struct mvm_facts *f)
+{
+	if (f->vendor)
+		return f->vendor;
+	if (f->cpu == MVM_CPU_VMX || !strcmp(f->kvm_module, "kvm_intel"))
+		return MINIVMM_VENDOR_INTEL_VMX;
+	if (f->cpu == MVM_CPU_SVM || !strcmp(f->kvm_module, "kvm_amd"))
+		return MINIVMM_VENDOR_AMD_SVM;
+	return 0;
+}
+
+/*
+ * "10:123" -> "10 123", as mknod wants it.  Misc devices have major 10;
+ * the minor is dynamic and, when unknown, is the number /proc/misc lists.
+ */
+static const char *mknod_numbers(const struct mvm_facts *f, char *buf,
+				 size_t size)
+{
+	char *colon;
+
+	if (!f->devnum[0])
+		return "10 MINOR";
+	snprintf(buf, size, "%s", f->devnum);
+	colon = strchr(buf, ':');
+	if (colon)
+		*colon = ' ';
+	return buf;
+}
+
+static void minor_note(const struct mvm_facts *f, struct mvm_diag *d)
+{
+	if (!f->devnum[0])
+		say(d->note, "MINOR is minivmm's number in /proc/misc");
+}
+
+static enum mvm_cause diagnose_not_loaded(const struct mvm_facts *f,
+					  struct mvm_diag *d)
+{
+	/* No point installing or loading what cannot run: CPU first. */
+	if (f->cpu == MVM_CPU_NONE) {
+		say(d->what, "cannot open %s: minivmm is not loaded, and this CPU exposes no VT-x/AMD-V",
+		    MVM_DEV_PATH);
+		say(d->fix, "enable it in the firmware setup; inside a VM, enable nested virtualization");
+		if (!f->ko_installed)
+			say(d->note, "minivmm is also not installed for kernel %s: run 'make dkms-install' (see README)",
+			    f->release);
+		return MVM_CAUSE_NO_CPU_VIRT;
+	}
+
+	if (!f->ko_installed) {
+		say(d->what, "cannot open %s: minivmm is not installed for kernel %s",
+		    MVM_DEV_PATH, f->release);
+		say(d->fix, "run 'make dkms-install' (see README)");
+		return MVM_CAUSE_NOT_INSTALLED;
+	}
+
+	say(d->what, "cannot open %s: minivmm is installed for kernel %s but not loaded",
+	    MVM_DEV_PATH, f->release);
+	say(d->fix, "run 'sudo modprobe minivmm'; if it fails see 'sudo dmesg | grep minivmm'");
+	/*
+	 * With Secure Boot on, the kernel refuses unsigned modules and
+	 * modprobe prints only "Key was rejected by service".
+	 */
+	if (f->secure_boot == 1)
+		say(d->note, "Secure Boot is on: if modprobe says 'Key was rejected by service', enroll the DKMS signing key with mokutil (Documentation/install.rst)");
+	return MVM_CAUSE_NOT_LOADED;
+}
+
+/* open() said the node is missing or leads nowhere (ENOENT/ENXIO/ENODEV). */
+static enum mvm_cause diagnose_missing(const struct mvm_facts *f,
+				       struct mvm_diag *d)
+{
+	char nums[sizeof(f->devnum)];
+
+	/* Without sysfs every module looks unloaded: do not guess. */
+	if (!f->sysfs_mounted) {
+		say(d->what, "cannot open %s, and cannot tell why: /sys is not mounted",
+		    MVM_DEV_PATH);
+		say(d->fix, "mount it ('mount -t sysfs sysfs /sys') and run vmctl again");
+		return MVM_CAUSE_NO_SYSFS;
+	}
+
+	if (!f->module_loaded)
+		return diagnose_not_loaded(f, d);
+
+	/*
+	 * The misc device exists but nothing made its node: a system with
+	 * neither devtmpfs on /dev nor udev (a hand-made initramfs).
+	 */
+	if (!f->dev_present) {
+		say(d->what, "cannot open %s: minivmm is loaded but the device node was not created (no devtmpfs or udev)",
+		    MVM_DEV_PATH);
+		say(d->fix, "mount devtmpfs ('mount -t devtmpfs devtmpfs /dev') or create it: 'mknod -m 0660 %s c %s && chgrp kvm %s'",
+		    MVM_DEV_PATH, mknod_numbers(f, nums, sizeof(nums)),
+		    MVM_DEV_PATH);
+		minor_note(f, d);
+		return MVM_CAUSE_NO_DEV_NODE;
+	}
+
+	/* The right node, so the module's own open() refused: no guess. */
+	if (f->devnum[0] && !strcmp(f->node_devnum, f->devnum))
+		return MVM_CAUSE_PLAIN;
+
+	/* A node made by hand for an earlier load, with other numbers. */
+	say(d->what, "cannot open %s: it does not lead to the loaded minivmm (a stale device node)",
+	    MVM_DEV_PATH);
+	say(d->fix, "recreate it: 'sudo rm %s && sudo mknod -m 0660 %s c %s && sudo chgrp kvm %s'",
+	    MVM_DEV_PATH, MVM_DEV_PATH, mknod_numbers(f, nums, sizeof(nums)),
+	    MVM_DEV_PATH);
+	minor_note(f, d);
+	return MVM_CAUSE_STALE_DEV_NODE;
+}
+
+static enum mvm_cause diagnose_permission(const struct mvm_facts *f,
+					  struct mvm_diag *d)
+{
+	const char *group = f->dev_group[0] ? f->dev_group : "kvm";
+	unsigned int mode = f->dev_mode ? f->dev_mode : 0660;
+
+	say(d->what, "permission denied on %s: it is group %s, mode %04o",
+	    MVM_DEV_PATH, group, mode);
+
+	if (!strcmp(group, "root") || !strcmp(group, "0"))
+		/* No udev rule handed it to kvm: usermod would not help. */
+		say(d->fix, "give it to group kvm ('sudo chgrp kvm %s && sudo chmod 0660 %s'), then 'sudo usermod -aG kvm $USER' and log in again",
+		    MVM_DEV_PATH, MVM_DEV_PATH);
+	else if (f->in_dev_group && (mode & 060) != 060)
+		say(d->fix, "you are in group %s already, but the mode does not let the group in: 'sudo chmod 0660 %s'",
+		    group, MVM_DEV_PATH);
+	else if (f->in_dev_group)
+		say(d->fix, "you are in group %s and the mode allows it, so a security module refused: see 'sudo dmesg | tail'",
+		    group);
+	else
+		say(d->fix, "add yourself with 'sudo usermod -aG %s $USER' and log in again",
+		    group);
+	return MVM_CAUSE_NO_PERMISSION;
+}
+
+/* Is kernel @release ("6.1.0-56-amd64") at least @major.@minor? */
+static bool release_at_least(const char *release, int major, int minor)
+{
+	int ma, mi;
+
+	if (sscanf(release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/*
+ * VMXON/EFER.SVME is one per CPU: while another hypervisor has it on,
+ * minivmm cannot turn it on and the module fails the first VM with -EBUSY
+ * (and logs "already in use by another hypervisor").
+ */
+static enum mvm_cause diagnose_busy(const struct mvm_facts *f,
+				    struct mvm_diag *d)
+{
+	int vendor = facts_vendor(f);
+	const char *ext = mvm_vendor_ext(vendor);
+
+	say(d->what, "cannot create a VM: another hypervisor holds %s on this machine (KVM with a VM open, VirtualBox, VMware)",
+	    ext);
+
+	if (vendor == MINIVMM_VENDOR_INTEL_VMX)
+		say(d->fix, "close its VMs, or unload it: 'sudo modprobe -r kvm_intel'");
+	else if (vendor == MINIVMM_VENDOR_AMD_SVM)
+		say(d->fix, "close its VMs, or unload it: 'sudo modprobe -r kvm_amd'");
+	else
+		say(d->fix, "close its VMs, or unload it: 'sudo modprobe -r kvm_intel' (or kvm_amd)");
+
+	/*
+	 * Since Linux 6.12 KVM turns VMX/SVM on when it loads, not when its
+	 * first VM is created, so closing VMs is not enough there.
+	 */
+	if (f->kvm_module[0] && release_at_least(f->release, 6, 12))
+		say(d->note, "%s is loaded, and on Linux 6.12 and later it holds %s even with no VM open (unless kvm.enable_virt_at_load=0)",
+		    f->kvm_module, ext);
+	else if (f->kvm_module[0])
+		say(d->note, "%s is loaded, so a KVM user (QEMU, libvirt, a test) has a VM open",
+		    f->kvm_module);
+	else
+		say(d->note, "'sudo dmesg | grep minivmm' shows which CPU refused");
+	return MVM_CAUSE_HW_BUSY;
+}
+
+static enum mvm_cause diagnose_not_minivmm(const struct mvm_facts *f,
+					   struct mvm_diag *d)
+{
+	say(d->what, "%s: %s does not speak this API (is it another driver?)",
+	    MVM_OP_GET_API_VERSION, MVM_DEV_PATH);
+
+	if (!f->module_loaded)
+		say(d->fix, "minivmm is not loaded, so the node belongs to someone else: remove it, then 'sudo modprobe minivmm'");
+	else if (f->devnum[0])
+		say(d->fix, "'ls -l %s' should show a character device with the numbers %s from %s/dev",
+		    MVM_DEV_PATH, f->devnum, MVM_SYS_CLASS);
+	else
+		say(d->fix, "compare 'ls -l %s' with %s/dev", MVM_DEV_PATH,
+		    MVM_SYS_CLASS);
+	return MVM_CAUSE_NOT_MINIVMM;
+}
+
+/*
+ * Decide what @err from @op (an MVM_OP_* name, or any other name for a
+ * plain report) means on a system described by @f, and fill @d.
+ */
+enum mvm_cause mvm_diagnose(const struct mvm_facts *f, int err,
+			    const char *op, struct mvm_diag *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->cause = MVM_CAUSE_PLAIN;
+
+	if (!strcmp(op, MVM_OP_OPEN)) {
+		switch (err) {
+		case ENOENT:
+		case ENXIO:
+		case ENODEV:
+			d->cause = diagnose_missing(f, d);
+			break;
+		case EACCES:
+		case EPERM:
+			d->cause = diagnose_permission(f, d);
+			break;
+		}
+	} else if (!strcmp(op, MVM_OP_CREATE_VM) && err == EBUSY) {
+		d->cause = diagnose_busy(f, d);
+	} else if (!strcmp(op, MVM_OP_GET_API_VERSION) && err == ENOTTY) {
+		d->cause = diagnose_not_minivmm(f, d);
+	}
+
+	if (d->cause == MVM_CAUSE_PLAIN)
+		say(d->what, "%s: %s", op, strerror(err));
+	return d->cause;
+}

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c: vmctl's entry point and its command table.
+ *
+ * Each command lives in its own file and is listed once below; help, the
+ * usage lines and "vmctl CMD --help" all come from this table, so a new
+ * command needs one line here and its cmd_*.c file.  This is the only file
+ * that decides vmctl's exit status.
+ */
+#include <string.h>
+
+#include "vmctl.h"
+
+const struct vmctl_cmd vmctl_cmds[] = {
+	{ "info", cmd_info, "vmctl info",
+	  "Show what minivmm offers here and check that a VM can be created.\n"
+	  "\n"
+	  "Prints the module's API version, its backend (Intel VMX or AMD SVM)\n"
+	  "and capabilities, the CPUs on which it has hardware virtualization\n"
+	  "turned on, then creates and closes a VM.  When something is missing\n"
+	  "(the module, the device node, permission, the CPU feature, or the\n"
+	  "hardware is held by another hypervisor) it says why and how to fix it.\n"
+	  "\n"
+	  "Exit status: 0 when a VM could be created, 1 otherwise." },
+	{ "help", cmd_help, "vmctl help [COMMAND]",
+	  "Show vmctl's commands, or one command's help." },
+	{ "version", cmd_version, "vmctl version",
+	  "Show vmctl's version and the minivmm API it was built for." },
+};
+
+const size_t vmctl_nr_cmds = ARRAY_SIZE(vmctl_cmds);
+
+const struct vmctl_cmd *vmctl_find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < vmctl_nr_cmds; i++)
+		if (!strcmp(vmctl_cmds[i].name, name))
+			return &vmctl_cmds[i];
+	return NULL;
+}
+
+/*
+ * "--help" anywhere among a command's options asks for its help, so every
+ * command gets it without parsing it.  Stop at "--": what follows may be
+ * a guest's command line.
+ */
+static bool wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help"))
+			return true;
+	}
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	const struct vmctl_cmd *cmd;
+	const char *name;
+
+	if (argc < 2) {
+		vmctl_print_usage(stderr);
+		return VMCTL_EXIT_USAGE;
+	}
+
+	name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
+		vmctl_print_usage(stdout);
+		return VMCTL_EXIT_OK;
+	}
+	if (!strcmp(name, "--version"))
+		name = "version";
+
+	cmd = vmctl_find_cmd(name);
+	if (!cmd) {
+		pr_err("'%s' is not a vmctl %s; run 'vmctl --help'", name,
+		       name[0] == '-' ? "option" : "command");
+		return VMCTL_EXIT_USAGE;
+	}
+
+	if (wants_help(argc - 1, argv + 1)) {
+		vmctl_print_cmd_help(cmd, stdout);
+		return VMCTL_EXIT_OK;
+	}
+	return cmd->fn(argc - 1, argv + 1);
+}
