@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module's own lifetime.  An open VM pins the module: rmmod must fail
+ * while one exists, or the VM's file operations would run from freed code.
+ * Loading and unloading must give back everything: fifty cycles of
+ * modprobe, a VM (which turns VMX/SVM on), close and rmmod must not grow
+ * unreclaimable slab or the pages in use by more than a small bound, must
+ * leave no vmalloc area behind, and must not make the kernel warn.
+ *
+ * This program unloads minivmm; run.sh runs it last, and it leaves the
+ * module loaded for whatever runs after it.
+ */
+#include "kselftest_harness.h"
+
+#include <dirent.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#include "minivmm_util.h"
+
+#define CYCLES		50
+#define WARMUP_CYCLES	2
+
+/*
+ * Growth allowed over CYCLES cycles, for unreclaimable slab and for pages
+ * in use alike.  The smallest leak worth catching is one page-sized object
+ * per cycle (the VMXON region, the SVM host save area and the VMCS/VMCB are
+ * a page each): 50 * 4 KiB = 200 KiB, and twice that for a per-CPU one on
+ * the rig's two CPUs.  128 KiB is below that and leaves room for what
+ * survives the settling below: a few partially used slabs (a kmalloc-4k
+ * slab is 32 KiB) and page-table pages for module addresses not reused yet.
+ */
+#define LEAK_BOUND_KB	128
+
+FIXTURE(module) {
+	struct mvm_kmsg kmsg;
+};
+
+static int delete_module(const char *name)
+{
+	/* What rmmod does: fail at once rather than wait for users. */
+	return syscall(__NR_delete_module, name, O_NONBLOCK);
+}
+
+static bool module_loaded(void)
+{
+	return mvm_path_exists(MVM_MODULE_PATH);
+}
+
+/*
+ * modprobe minivmm, then wait for devtmpfs to show the device.  Returns 0,
+ * -ENOEXEC when modprobe failed (it says why itself), or -ENODEV.
+ */
+static int load_module(void)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int i;
+
+	if (system("modprobe minivmm"))
+		return -ENOEXEC;
+	for (i = 0; i < 500; i++) {
+		if (mvm_path_exists(MVM_DEV_PATH))
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return -ENODEV;
+}
+
+static const char *load_error(int r)
+{
+	return r == -ENOEXEC ? "modprobe minivmm failed" :
+	       r == -ENODEV ? "no " MVM_DEV_PATH " 5 s after modprobe" : "?";
+}
+
+FIXTURE_SETUP(module)
+{
+	int r, fd;
+
+	self->kmsg.fd = -1;
+	if (!module_loaded()) {
+		r = load_module();
+		ASSERT_EQ(0, r) TH_LOG("%s", load_error(r));
+	}
+	fd = mvm_open_dev();
+	ASSERT_LE(0, fd) TH_LOG("cannot open %s: %s (is minivmm loaded?)",
+				MVM_DEV_PATH, strerror(-fd));
+	close(fd);
+	ASSERT_HW(MVM_HW_OFF);
+	r = mvm_kmsg_open(&self->kmsg);
+	ASSERT_EQ(0, r) TH_LOG("cannot follow /dev/kmsg: %s", strerror(-r));
+}
+
+/* Whatever happened, leave minivmm loaded for the tests that follow. */
+FIXTURE_TEARDOWN(module)
+{
+	if (!module_loaded())
+		EXPECT_EQ(0, load_module()) TH_LOG("cannot reload minivmm at the end");
+	mvm_kmsg_close(&self->kmsg);
+}
+
+static long module_refcnt(struct __test_metadata *_metadata)
+{
+	long refcnt = -1;
+	int r = mvm_read_long(MVM_MODULE_PATH "/refcnt", &refcnt);
+
+	ASSERT_EQ(0, r) TH_LOG("%s/refcnt: %s", MVM_MODULE_PATH, strerror(-r));
+	return refcnt;
+}
+
+TEST_F_TIMEOUT(module, vm_fd_pins_module, 120)
+{
+	int sys_fd, vm, status;
+
+	sys_fd = mvm_open_dev();
+	ASSERT_LE(0, sys_fd) TH_LOG("%s: %s", MVM_DEV_PATH, strerror(-sys_fd));
+	vm = mvm_create_vm(sys_fd);
+	ASSERT_LE(0, vm) TH_LOG("MINIVMM_CREATE_VM: %s", strerror(errno));
+	/* Only the VM fd is left to hold the module. */
+	ASSERT_EQ(0, close(sys_fd));
+
+	EXPECT_LT(0, module_refcnt(_metadata));
+	errno = 0;
+	EXPECT_EQ(-1, delete_module("minivmm"));
+	EXPECT_EQ(EWOULDBLOCK, errno) TH_LOG("delete_module: %s", strerror(errno));
+	status = system("rmmod minivmm 2>/dev/null");
+	EXPECT_NE(0, status) TH_LOG("rmmod succeeded with a VM open");
+	ASSERT_TRUE(module_loaded()) TH_LOG("the module went away under an open VM");
+	ASSERT_HW(MVM_HW_ON);
+
+	ASSERT_EQ(0, close(vm));
+	ASSERT_HW(MVM_HW_OFF);
+	EXPECT_EQ(0, module_refcnt(_metadata));
+	ASSERT_EQ(0, delete_module("minivmm"))
+		TH_LOG("delete_module after the last VM closed: %s", strerror(errno));
+	EXPECT_FALSE(module_loaded());
+	EXPECT_FALSE(mvm_path_exists("/sys/class/misc/minivmm"));
+
+	ASSERT_EQ(0, load_module()) TH_LOG("cannot reload minivmm");
+	ASSERT_HW(MVM_HW_OFF);
+}
+
+/*
+ * Settling before a memory reading: wait for RCU callbacks and deferred
+ * frees (a module's init section is freed from a work item after a grace
+ * period), drop reclaimable caches, and make SLUB give back its empty
+ * slabs, so the numbers compared are what is really allocated.
+ */
+static void settle_memory(void)
+{
+	char path[512];
+	struct dirent *d;
+	DIR *dir;
+
+	sleep(1);
+	sync();
+	mvm_write_file("/proc/sys/vm/drop_caches", "3");
+	dir = opendir("/sys/kernel/slab");
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", d->d_name);
+		mvm_write_file(path, "1");
+	}
+	closedir(dir);
+}
+
+/* Reads one "Name:  N kB" line of /proc/meminfo; returns kB or -errno. */
+static long meminfo_kb(const char *name)
+{
+	char line[256];
+	size_t len = strlen(name);
+	long kb = -ENOENT;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, name, len) && line[len] == ':') {
+			kb = strtol(line + len + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return kb;
+}
+
+/*
+ * Free pages, counting those parked on the per-CPU free lists: MemFree
+ * leaves those out, and they come and go by hundreds.  Returns kB or -errno.
+ */
+static long free_kb(void)
+{
+	long pages = -1, count;
+	char line[256];
+	FILE *f;
+
+	f = fopen("/proc/vmstat", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "nr_free_pages %ld", &pages) == 1)
+			break;
+	fclose(f);
+	if (pages < 0)
+		return -ENOENT;
+
+	f = fopen("/proc/zoneinfo", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " count: %ld", &count) == 1)
+			pages += count;
+	fclose(f);
+	return pages * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+struct mem_reading {
+	long sunreclaim_kb;
+	long free_kb;
+};
+
+/* The best of three settled readings: the least slab, the most free. */
+static void read_memory(struct __test_metadata *_metadata, struct mem_reading *m)
+{
+	long s, f;
+	int i;
+
+	m->sunreclaim_kb = LONG_MAX;
+	m->free_kb = 0;
+	for (i = 0; i < 3; i++) {
+		settle_memory();
+		s = meminfo_kb("SUnreclaim");
+		f = free_kb();
+		ASSERT_LE(0, s) TH_LOG("SUnreclaim: %s", strerror(-s));
+		ASSERT_LE(0, f) TH_LOG("free pages: %s", strerror(-f));
+		if (s < m->sunreclaim_kb)
+			m->sunreclaim_kb = s;
+		if (f > m->free_kb)
+			m->free_kb = f;
+	}
+}
+
+struct vmalloc_census {
+	int ours;	/* areas whose caller is in minivmm */
+	int orphans;	/* areas whose caller no loaded code contains */
+	long ours_bytes;
+};
+
+/*
+ * /proc/vmallocinfo names each area's caller with %pS.  While minivmm is
+ * loaded its areas read "func+0x../0x.. [minivmm]"; once it is gone, an
+ * area it leaked can no longer be named and reads as a bare "0x..."
+ * address, so after the unload those orphans are what to count.
+ */
+static int vmalloc_census(struct vmalloc_census *c)
+{
+	char *line = NULL, range[128], size[32], caller[256];
+	size_t cap = 0;
+	FILE *f;
+
+	memset(c, 0, sizeof(*c));
+	f = fopen("/proc/vmallocinfo", "re");
+	if (!f)
+		return -errno;
+	while (getline(&line, &cap, f) > 0) {
+		if (sscanf(line, "%127s %31s %255s", range, size, caller) != 3)
+			continue;
+		if (strstr(line, "[minivmm]")) {
+			c->ours++;
+			c->ours_bytes += strtol(size, NULL, 10);
+		}
+		if (!strncmp(caller, "0x", 2))
+			c->orphans++;
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+/* One cycle: load, a VM with the hardware on, close, unload. */
+static void cycle(struct __test_metadata *_metadata, int i,
+		  struct vmalloc_census *loaded)
+{
+	int sys_fd, vm, r;
+
+	r = load_module();
+	ASSERT_EQ(0, r) TH_LOG("cycle %d: %s", i, load_error(r));
+	sys_fd = mvm_open_dev();
+	ASSERT_LE(0, sys_fd) TH_LOG("cycle %d: %s: %s", i, MVM_DEV_PATH,
+				    strerror(-sys_fd));
+	vm = mvm_create_vm(sys_fd);
+	ASSERT_LE(0, vm) TH_LOG("cycle %d: MINIVMM_CREATE_VM: %s", i, strerror(errno));
+	ASSERT_HW(MVM_HW_ON, "cycle %d", i);
+	ASSERT_EQ(0, close(vm));
+	ASSERT_HW(MVM_HW_OFF, "cycle %d", i);
+	ASSERT_EQ(0, close(sys_fd));
+	if (loaded)
+		ASSERT_EQ(0, vmalloc_census(loaded));
+	ASSERT_EQ(0, delete_module("minivmm"))
+		TH_LOG("cycle %d: delete_module: %s", i, strerror(errno));
+	ASSERT_FALSE(module_loaded()) TH_LOG("cycle %d", i);
+}
+
+TEST_F_TIMEOUT(module, load_unload_cycles, 600)
+{
+	struct vmalloc_census base_vm, first_loaded, loaded, end_vm;
+	struct mem_reading base, end;
+	int i;
+
+	if (module_loaded())
+		ASSERT_EQ(0, delete_module("minivmm"))
+			TH_LOG("delete_module: %s", strerror(errno));
+
+	/* The first loads may fill caches for good; measure after them. */
+	for (i = 0; i < WARMUP_CYCLES; i++)
+		cycle(_metadata, -1 - i, NULL);
+	ASSERT_EQ(0, vmalloc_census(&base_vm));
+	read_memory(_metadata, &base);
+
+	for (i = 0; i < CYCLES; i++) {
+		cycle(_metadata, i, &loaded);
+		/* With no VM open, every load holds the same vmalloc areas. */
+		if (i == 0)
+			first_loaded = loaded;
+		EXPECT_EQ(first_loaded.ours, loaded.ours) TH_LOG("cycle %d", i);
+		EXPECT_EQ(first_loaded.ours_bytes, loaded.ours_bytes)
+			TH_LOG("cycle %d", i);
+	}
+
+	read_memory(_metadata, &end);
+	ASSERT_EQ(0, vmalloc_census(&end_vm));
+	TH_LOG("SUnreclaim %ld -> %ld kB, free %ld -> %ld kB over %d cycles",
+	       base.sunreclaim_kb, end.sunreclaim_kb, base.free_kb, end.free_kb,
+	       CYCLES);
+
+	EXPECT_GT(LEAK_BOUND_KB, end.sunreclaim_kb - base.sunreclaim_kb)
+		TH_LOG("unreclaimable slab grew by %ld kB in %d cycles",
+		       end.sunreclaim_kb - base.sunreclaim_kb, CYCLES);
+	EXPECT_GT(LEAK_BOUND_KB, base.free_kb - end.free_kb)
+		TH_LOG("pages in use grew by %ld kB in %d cycles",
+		       base.free_kb - end.free_kb, CYCLES);
+	EXPECT_EQ(0, end_vm.ours)
+		TH_LOG("vmallocinfo names minivmm after its unload");
+	EXPECT_GE(base_vm.orphans, end_vm.orphans)
+		TH_LOG("%d vmalloc areas lost their caller (leaked by an unloaded module)",
+		       end_vm.orphans - base_vm.orphans);
+
+	ASSERT_EQ(0, mvm_kmsg_update(&self->kmsg));
+	EXPECT_EQ(0, mvm_kmsg_count_bugs(&self->kmsg));
+
+	ASSERT_EQ(0, load_module()) TH_LOG("cannot reload minivmm");
+	ASSERT_HW(MVM_HW_OFF);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,76 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs minivmm's selftests, in a fixed order, each under a time limit, and
+# reports in the kselftest runner's TAP format:
+#
+#   TAP version 13
+#   1..<number of programs>
+#   # selftests: minivmm: <prog>
+#       <the program's own output, indented by 4 spaces>
+#   ok <n> selftests: minivmm: <prog>            (exit 0)
+#   ok <n> selftests: minivmm: <prog> # SKIP     (exit 4, KSFT_SKIP)
+#   not ok <n> selftests: minivmm: <prog> # TIMEOUT
+#   not ok <n> selftests: minivmm: <prog> # exit=<rc>
+#
+# POSIX sh, for busybox: it runs as root in the test machines after
+# 'modprobe minivmm'.  Expects the programs next to it.  Exits 0 only when
+# every program passed or skipped.
+#
+# module_test must stay last: it unloads and reloads the module.
+# The limits are for Bochs, the slower of the two emulators.  Each is a
+# little above the sum of its program's per-case harness timeouts, so the
+# harness, which stops a hung case and goes on with the next, acts first.
+
+TESTS="
+api_test:300
+vm_lifecycle_test:700
+conflict_test:650
+module_test:750
+"
+
+KSFT_SKIP=4
+
+cd "$(dirname "$0")" || exit 1
+
+# Programs print a nested plan without their own "TAP version" line.
+KSFT_TAP_LEVEL=1
+export KSFT_TAP_LEVEL
+
+count=0
+for t in $TESTS; do
+	count=$((count + 1))
+done
+
+echo "TAP version 13"
+echo "1..$count"
+
+n=0
+failed=0
+for t in $TESTS; do
+	n=$((n + 1))
+	prog=${t%%:*}
+	limit=${t#*:}
+	echo "# selftests: minivmm: $prog"
+
+	start=$(date +%s)
+	# The program's exit status travels on fd 4, past the indenting sed.
+	rc=$( { { timeout "$limit" "./$prog" 2>&1 </dev/null; echo $? >&4; } |
+		sed 's/^/    /' >&3; } 4>&1 )
+	elapsed=$(( $(date +%s) - start ))
+
+	# busybox timeout kills with SIGTERM (status 143), coreutils' exits 124.
+	if [ "$rc" = 124 ] || { [ "$rc" = 143 ] && [ "$elapsed" -ge "$limit" ]; }; then
+		echo "not ok $n selftests: minivmm: $prog # TIMEOUT"
+		failed=$((failed + 1))
+	elif [ "$rc" = 0 ]; then
+		echo "ok $n selftests: minivmm: $prog"
+	elif [ "$rc" = "$KSFT_SKIP" ]; then
+		echo "ok $n selftests: minivmm: $prog # SKIP"
+	else
+		echo "not ok $n selftests: minivmm: $prog # exit=$rc"
+		failed=$((failed + 1))
+	fi
+done 3>&1
+
+[ "$failed" -eq 0 ]
