@@ -43,7 +43,15 @@ modules: $(KDIR)/Makefile
 vmctl:
 	$(MAKE) -C $(TOP)/userspace/vmctl
 
-selftests:
+# The selftests take kselftest_harness.h and lib.mk from Debian's kernel
+# source tarball.
+KSRC_TAR	:= /usr/src/linux-source-6.1.tar.xz
+
+$(KSRC_TAR):
+	@echo "minivmm: $(KSRC_TAR) is missing; installing it" >&2
+	@$(TOP)/tools/deps.sh >/dev/null
+
+selftests: | $(KSRC_TAR)
 	$(MAKE) -C $(TOP)/selftests/minivmm OUTPUT=$(BUILD)/selftests
 
 clean:
