@@ -38,7 +38,12 @@ cpu=$(grep -o -w -E 'svm|vmx' /proc/cpuinfo | sort -u | tr '\n' ' ')
 echo "minivmm-rig: init: mode=${mode:-none} kernel=$(uname -r)" \
      "cpus=$(grep -c ^processor /proc/cpuinfo) virt=${cpu:-none}"
 
+uptime() {
+	cut -d' ' -f1 /proc/uptime
+}
+
 power_off() {
+	echo "minivmm-rig: powering off at $(uptime) s"
 	# Give the UARTs a moment to drain before the machine goes away.
 	sleep 1
 	poweroff -f
@@ -48,7 +53,7 @@ power_off() {
 
 load_minivmm() {
 	if modprobe minivmm; then
-		echo "minivmm-rig: minivmm loaded"
+		echo "minivmm-rig: minivmm loaded at $(uptime) s"
 		return 0
 	fi
 	echo "minivmm-rig: modprobe minivmm failed"
@@ -75,7 +80,7 @@ run_check() {
 		dmesg
 		echo "# minivmm-rig: end of dmesg"
 	} >"$out"
-	echo "minivmm-rig: check done"
+	echo "minivmm-rig: check done at $(uptime) s"
 }
 
 case $mode in
