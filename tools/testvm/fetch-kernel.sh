@@ -12,7 +12,7 @@
 set -eu
 
 abi=${1:?usage: fetch-kernel.sh ABI}
-cache=${MINIVMM_CACHE:-$HOME/.cache/minivmm}
+cache=${MINIVMM_CACHE:-${HOME:-/tmp}/.cache/minivmm}
 dir=$cache/stock-$abi
 
 if [ -f "$dir/.complete" ]; then

@@ -156,8 +156,10 @@ tr -d '\r' <"$ttys1" | awk -v tap="$out.tap" -v dmesg="$out.dmesg.log" '
 	d == 1 { print > dmesg; next }
 	d == 0 { print > tap }
 '
-[ -f "$out.tap" ] || : >"$out.tap"
-[ -f "$out.dmesg.log" ] || : >"$out.dmesg.log"
+if [ "$mode" = check ]; then
+	[ -f "$out.tap" ] || : >"$out.tap"
+	[ -f "$out.dmesg.log" ] || : >"$out.dmesg.log"
+fi
 rm -f "$ttys1"
 if [ "$vendor" = vmx ]; then
 	[ ! -f "$out.bochs/bochs.log" ] || mv "$out.bochs/bochs.log" "$out.bochs.log"
