@@ -37,6 +37,15 @@ cd "$(dirname "$0")" || exit 1
 KSFT_TAP_LEVEL=1
 export KSFT_TAP_LEVEL
 
+# Each program writes to a file, indented once it has ended.  Through a pipe
+# instead, a process it left behind (a test case stuck in the kernel that
+# outlived its killed parent) would hold the pipe open, and this script
+# would wait for it forever.
+tmp=${TMPDIR:-/tmp}
+mkdir -p "$tmp" 2>/dev/null
+out=$(mktemp "$tmp/minivmm-selftest.XXXXXX") || exit 1
+trap 'rm -f "$out"' EXIT
+
 count=0
 for t in $TESTS; do
 	count=$((count + 1))
@@ -54,10 +63,10 @@ for t in $TESTS; do
 	echo "# selftests: minivmm: $prog"
 
 	start=$(date +%s)
-	# The program's exit status travels on fd 4, past the indenting sed.
-	rc=$( { { timeout "$limit" "./$prog" 2>&1 </dev/null; echo $? >&4; } |
-		sed 's/^/    /' >&3; } 4>&1 )
+	timeout "$limit" "./$prog" >"$out" 2>&1 </dev/null
+	rc=$?
 	elapsed=$(( $(date +%s) - start ))
+	sed 's/^/    /' "$out"
 
 	# busybox timeout kills with SIGTERM (status 143), coreutils' exits 124.
 	if [ "$rc" = 124 ] || { [ "$rc" = 143 ] && [ "$elapsed" -ge "$limit" ]; }; then
@@ -71,6 +80,6 @@ for t in $TESTS; do
 		echo "not ok $n selftests: minivmm: $prog # exit=$rc"
 		failed=$((failed + 1))
 	fi
-done 3>&1
+done
 
 [ "$failed" -eq 0 ]
