@@ -201,7 +201,7 @@ static inline bool mvm_cpulist_empty(const struct mvm_cpulist *cl)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(cl->bits) / sizeof(cl->bits[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cl->bits); i++)
 		if (cl->bits[i])
 			return false;
 	return true;
@@ -422,7 +422,7 @@ static inline int mvm_kmsg_count_bugs(const struct mvm_kmsg *k)
 		return 0;
 	for (line = k->text; *line; line = eol + 1) {
 		eol = strchr(line, '\n');
-		for (i = 0; i < sizeof(markers) / sizeof(markers[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(markers); i++) {
 			const char *hit = strstr(line, markers[i]);
 
 			if (hit && hit < eol) {

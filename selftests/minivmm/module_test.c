@@ -281,8 +281,8 @@ static int vmalloc_census(struct vmalloc_census *c)
 }
 
 /* One cycle: load, a VM with the hardware on, close, unload. */
-static void cycle(struct __test_metadata *_metadata, int i,
-		  struct vmalloc_census *loaded)
+static void load_use_unload(struct __test_metadata *_metadata, int i,
+			    struct vmalloc_census *loaded)
 {
 	int sys_fd, vm, r;
 
@@ -316,12 +316,12 @@ TEST_F_TIMEOUT(module, load_unload_cycles, 600)
 
 	/* The first loads may fill caches for good; measure after them. */
 	for (i = 0; i < WARMUP_CYCLES; i++)
-		cycle(_metadata, -1 - i, NULL);
+		load_use_unload(_metadata, -1 - i, NULL);
 	ASSERT_EQ(0, vmalloc_census(&base_vm));
 	read_memory(_metadata, &base);
 
 	for (i = 0; i < CYCLES; i++) {
-		cycle(_metadata, i, &loaded);
+		load_use_unload(_metadata, i, &loaded);
 		/* With no VM open, every load holds the same vmalloc areas. */
 		if (i == 0)
 			first_loaded = loaded;

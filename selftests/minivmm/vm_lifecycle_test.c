@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VM lifetime and the hardware reference it holds.  minivmm turns VMX/SVM on
- * on every online CPU while at least one VM exists and off when the last VM
+ * VM lifetime and the hardware reference it holds.  minivmm switches VMX/SVM
+ * on for every online CPU while at least one VM exists and off when the last VM
  * is gone; a VM lives as long as any file reference to its fd (fork, dup,
  * SCM_RIGHTS).  After every step these tests read, through
  * /sys/class/misc/minivmm/hw_enabled_cpus, what the hardware itself says,
