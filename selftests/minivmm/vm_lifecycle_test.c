@@ -378,7 +378,7 @@ TEST_F(vm, create_without_free_fd_rolls_back)
 
 	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &saved));
 	/* The lowest free fd number becomes the limit: no fd is left. */
-	probe = dup(0);
+	probe = fcntl(self->sys_fd, F_DUPFD, 0);
 	ASSERT_LE(0, probe);
 	close(probe);
 	rl = saved;
