@@ -37,6 +37,10 @@ static long mvm_check_extension(unsigned long cap)
 		return caps->unrestricted_guest;
 	case MINIVMM_CAP_NEXT_RIP:
 		return caps->next_rip;
+	case MINIVMM_CAP_NR_MEMSLOTS:
+		return MVM_MAX_MEMSLOTS;
+	case MINIVMM_CAP_MAX_VCPUS:
+		return MVM_MAX_VCPUS;
 	default:
 		return 0;
 	}
@@ -164,4 +168,4 @@ module_exit(mvm_exit);
 
 MODULE_DESCRIPTION("minivmm: a small type-2 hypervisor for Intel VMX and AMD SVM");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("0.1");
+MODULE_VERSION(MINIVMM_VERSION);

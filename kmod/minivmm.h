@@ -13,9 +13,16 @@
 
 #include <linux/types.h>
 #include <linux/mm_types.h>
+#include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <kunit/visibility.h>
+
+#include <linux/minivmm.h>
 
 #define MVM_NAME	"minivmm"
+
+#define MVM_MAX_MEMSLOTS	32
+#define MVM_MAX_VCPUS		1
 
 /*
  * What a backend found at probe time; MINIVMM_CHECK_EXTENSION reports it.
@@ -57,14 +64,53 @@ struct mvm_vendor_ops {
 	bool (*cpu_hw_on)(void);
 };
 
+/* One guest memory slot; npages == 0 means the slot is free. */
+struct mvm_memslot {
+	u64 base_gfn;
+	u64 npages;
+	u64 uaddr;		/* page-aligned start of the backing memory */
+	u32 flags;		/* MINIVMM_MEM_* */
+};
+
+struct mvm_memslots {
+	struct mvm_memslot slot[MVM_MAX_MEMSLOTS];
+};
+
+/* What mvm_memslot_check() found a request to be. */
+enum {
+	MVM_MEMSLOT_CREATE,
+	MVM_MEMSLOT_MOVE,
+	MVM_MEMSLOT_DELETE,
+	MVM_MEMSLOT_UNCHANGED,
+};
+
+struct mvm_vm;
+
+/* A virtual CPU.  It lives as long as its VM; its fd holds a VM reference. */
+struct mvm_vcpu {
+	struct mvm_vm *vm;
+	u32 id;
+	struct minivmm_run *run;	/* the page userspace mmaps */
+};
+
 /*
- * A virtual machine.  Owned by its VM fd: the fd's release drops the last
- * reference.  Holding a VM keeps hardware virtualization on (main.c takes
- * the hardware reference before the fd exists).
+ * A virtual machine.  Owned by its fds: the VM fd and each vCPU fd hold a
+ * reference, and the last one to close destroys it.  Holding a VM keeps
+ * hardware virtualization on (vm.c takes the hardware reference before the
+ * fd exists).
+ *
+ * @lock protects @vcpus.  @slots_lock protects @slots.  Neither is held
+ * while taking the other.
  */
 struct mvm_vm {
 	refcount_t users;
 	struct mm_struct *mm;		/* the creator's; only it may drive the VM */
+
+	struct mutex lock;
+	struct mvm_vcpu *vcpus[MVM_MAX_VCPUS];
+
+	struct mutex slots_lock;
+	struct mvm_memslots slots;
 };
 
 /* main.c: the module, /dev/minivmm and the system fd ioctls */
@@ -79,6 +125,21 @@ int mvm_hw_cpus_on(struct cpumask *mask);
 
 /* vm.c: VM objects and the VM fd */
 int mvm_vm_create(unsigned long type);
+void mvm_vm_get(struct mvm_vm *vm);
+void mvm_vm_put(struct mvm_vm *vm);
+
+/* memslot.c: guest memory slots */
+int mvm_set_memory_region(struct mvm_vm *vm, void __user *argp);
+const struct mvm_memslot *mvm_memslot_find(struct mvm_vm *vm, u64 gfn);
+#if IS_ENABLED(CONFIG_KUNIT)
+int mvm_memslot_check(const struct mvm_memslots *slots,
+		      const struct minivmm_userspace_memory_region *r,
+		      bool uaddr_ok);
+#endif
+
+/* vcpu.c: vCPU objects, the vCPU fd and its run page */
+int mvm_vcpu_create(struct mvm_vm *vm, unsigned long id);
+void mvm_vcpu_free(struct mvm_vcpu *vcpu);
 
 /* vmx/vmx.c, svm/svm.c: backend probes; NULL if unusable, *why says why */
 const struct mvm_vendor_ops *vmx_probe(const char **why);

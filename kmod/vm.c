@@ -9,6 +9,9 @@
  * every open VM pins the module.  The fd may be shared by fork() or dup();
  * the VM lives until the last copy is closed.
  *
+ * vCPU fds hold a VM reference too, so a VM lives until its last fd of
+ * either kind is closed.
+ *
  * Only the process that created a VM may drive it: its ioctls check that
  * the caller's mm is the creator's and return -EIO otherwise, as KVM does.
  */
@@ -22,12 +25,22 @@
 
 static void mvm_vm_destroy(struct mvm_vm *vm)
 {
+	int i;
+
+	for (i = 0; i < MVM_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			mvm_vcpu_free(vm->vcpus[i]);
 	mmdrop(vm->mm);
 	kfree(vm);
 	mvm_hw_put();
 }
 
-static void mvm_vm_put(struct mvm_vm *vm)
+void mvm_vm_get(struct mvm_vm *vm)
+{
+	refcount_inc(&vm->users);
+}
+
+void mvm_vm_put(struct mvm_vm *vm)
 {
 	if (refcount_dec_and_test(&vm->users))
 		mvm_vm_destroy(vm);
@@ -48,6 +61,14 @@ static long mvm_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return -EIO;
 
 	switch (ioctl) {
+	case MINIVMM_SET_USER_MEMORY_REGION:
+		return mvm_set_memory_region(vm, (void __user *)arg);
+	case MINIVMM_CREATE_VCPU:
+		return mvm_vcpu_create(vm, arg);
+	case MINIVMM_GET_VCPU_MMAP_SIZE:
+		if (arg)
+			return -EINVAL;
+		return PAGE_SIZE;
 	default:
 		return -ENOTTY;
 	}
@@ -79,6 +100,8 @@ int mvm_vm_create(unsigned long type)
 	if (!vm)
 		return -ENOMEM;
 	refcount_set(&vm->users, 1);
+	mutex_init(&vm->lock);
+	mutex_init(&vm->slots_lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 

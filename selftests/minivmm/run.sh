@@ -25,6 +25,8 @@
 TESTS="
 api_test:300
 vm_lifecycle_test:700
+memslot_test:300
+vcpu_test:300
 conflict_test:650
 module_test:750
 "

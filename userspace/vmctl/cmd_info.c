@@ -19,6 +19,7 @@
 enum info_cap_kind {
 	INFO_CAP_VENDOR,	/* printed as the backend line */
 	INFO_CAP_BOOL,		/* yes/no */
+	INFO_CAP_COUNT,		/* a number */
 };
 
 struct info_cap {
@@ -41,6 +42,11 @@ static const struct info_cap info_caps[] = {
 		"real-mode guests run natively" },
 	[MINIVMM_CAP_NEXT_RIP] = {
 		"NEXT_RIP", INFO_CAP_BOOL, "exit instruction length", "NRIPS" },
+	[MINIVMM_CAP_NR_MEMSLOTS] = {
+		"NR_MEMSLOTS", INFO_CAP_COUNT, "memory slots per VM",
+		"memory slots per VM" },
+	[MINIVMM_CAP_MAX_VCPUS] = {
+		"MAX_VCPUS", INFO_CAP_COUNT, "vCPUs per VM", "vCPUs per VM" },
 };
 
 /* A capability added to the header must be named here before it builds. */
@@ -93,8 +99,11 @@ static int info_caps_print(int fd, int vendor)
 				first_err = val;
 			continue;
 		}
-		printf("  " INFO_LABEL "%-4s %s\n", c->name,
-		       val ? "yes" : "no", what);
+		if (c->kind == INFO_CAP_COUNT)
+			printf("  " INFO_LABEL "%-4d %s\n", c->name, val, what);
+		else
+			printf("  " INFO_LABEL "%-4s %s\n", c->name,
+			       val ? "yes" : "no", what);
 	}
 	return first_err;
 }
