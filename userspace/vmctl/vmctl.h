@@ -15,7 +15,10 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define VMCTL_VERSION		"0.1"
+/* The release, from the top-level VERSION file (see the Makefile). */
+#ifndef VMCTL_VERSION
+#error "VMCTL_VERSION is defined by the Makefile from the top-level VERSION file"
+#endif
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
