@@ -20,6 +20,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 build=${BUILD:-$top/build}
+case $build in /*) ;; *) build=$PWD/$build ;; esac
 make=${MAKE:-make}
 
 mode=${1:?usage: rig.sh check|demo|shell [svm] [vmx]}
