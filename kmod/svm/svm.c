@@ -18,6 +18,7 @@
 
 #include <linux/minivmm.h>
 
+#include "../kunit_compat.h"
 #include "svm.h"
 #include "svm_ops.h"
 
@@ -51,6 +52,7 @@ const char *svm_check_caps(const struct svm_cap_regs *r, struct mvm_caps *caps)
 	caps->next_rip = r->features & SVM_CPUID_NRIPS;
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_check_caps);
 
 static bool svm_cpu_hw_on(void)
 {

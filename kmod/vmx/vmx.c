@@ -20,6 +20,7 @@
 
 #include <linux/minivmm.h>
 
+#include "../kunit_compat.h"
 #include "vmx.h"
 #include "vmx_ops.h"
 
@@ -84,6 +85,7 @@ const char *vmx_check_caps(const struct vmx_cap_msrs *m, struct mvm_caps *caps)
 	caps->next_rip = true;
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(vmx_check_caps);
 
 /* CR0 and CR4 must respect the VMX fixed bits (SDM Vol. 3D A.7, A.8). */
 static bool vmx_fixed_bits_ok(void)
