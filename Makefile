@@ -62,4 +62,106 @@ clean:
 help:
 	@sed -n '3,9p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
 
+# Installing (Documentation/install.rst).
+#
+#   make install          vmctl, the udev rule, the man pages, bash completion
+#                         and an opt-in modules-load.d example, under PREFIX
+#                         (default /usr/local); DESTDIR is honoured
+#   make uninstall        removes exactly what install put there
+#   make dkms-install     copies the module's source to /usr/src/minivmm-VERSION
+#                         and runs dkms add, build and install, for the running
+#                         kernel or KVER=<release>
+#   make dkms-uninstall   dkms remove --all, and the source copy
+#
+# The release number lives in VERSION only: MODULE_VERSION (kmod/Kbuild),
+# 'vmctl version' (userspace/vmctl/Makefile) and dkms.conf's @VERSION@ all
+# read it.
+
+VERSION		:= $(shell cat $(TOP)/VERSION)
+
+PREFIX		?= /usr/local
+BINDIR		?= $(PREFIX)/bin
+MANDIR		?= $(PREFIX)/share/man
+DOCDIR		?= $(PREFIX)/share/doc/minivmm
+# systemd-udevd reads rules from /usr/lib and /usr/local/lib as well as /etc.
+UDEVRULESDIR	?= $(PREFIX)/lib/udev/rules.d
+BASHCOMPDIR	?= $(PREFIX)/share/bash-completion/completions
+INSTALL		?= install
+
+# mode:source:destination, for install and uninstall alike.
+INSTALL_FILES	:= \
+	0755:userspace/vmctl/vmctl:$(BINDIR)/vmctl \
+	0644:kmod/60-minivmm.rules:$(UDEVRULESDIR)/60-minivmm.rules \
+	0644:Documentation/man/vmctl.8:$(MANDIR)/man8/vmctl.8 \
+	0644:Documentation/man/minivmm.4:$(MANDIR)/man4/minivmm.4 \
+	0644:userspace/vmctl/completion/vmctl.bash:$(BASHCOMPDIR)/vmctl \
+	0644:Documentation/examples/modules-load.d/minivmm.conf:$(DOCDIR)/examples/modules-load.d/minivmm.conf
+# Directories that are minivmm's alone, removed by uninstall when empty.
+INSTALL_OWN_DIRS := $(DOCDIR)/examples/modules-load.d $(DOCDIR)/examples $(DOCDIR)
+
+.PHONY: install uninstall dkms-root dkms-source dkms-install dkms-uninstall
+
+install: vmctl
+	@set -e; for f in $(INSTALL_FILES); do \
+		mode=$${f%%:*}; f=$${f#*:}; src=$${f%%:*}; dst=$(DESTDIR)$${f#*:}; \
+		echo "  INSTALL $$dst"; \
+		$(INSTALL) -D -m $$mode "$(TOP)/$$src" "$$dst"; \
+	done
+	@# A running udevd picks the new rule up for the next device it sees.
+	@if [ -z "$(DESTDIR)" ] && [ -S /run/udev/control ]; then \
+		udevadm control --reload || :; fi
+
+uninstall:
+	@for f in $(INSTALL_FILES); do \
+		dst=$(DESTDIR)$${f#*:*:}; \
+		if [ -e "$$dst" ] || [ -L "$$dst" ]; then \
+			echo "  RM      $$dst"; rm -f "$$dst"; fi; \
+	done
+	@for d in $(INSTALL_OWN_DIRS); do \
+		[ ! -d "$(DESTDIR)$$d" ] || rmdir --ignore-fail-on-non-empty "$(DESTDIR)$$d"; \
+	done
+	@[ ! -e "$(DESTDIR)/etc/modules-load.d/minivmm.conf" ] || \
+		echo "minivmm: /etc/modules-load.d/minivmm.conf is your own copy and stays; delete it to stop loading minivmm at boot"
+
+DKMS_SRC	:= /usr/src/minivmm-$(VERSION)
+DKMS_MOD	:= minivmm/$(VERSION)
+DKMS_KERNEL	:= $(if $(KVER),-k $(KVER))
+
+# What DKMS builds from: the top-level Kbuild, VERSION, and the sources in
+# kmod/ and uapi/ (never their build products).
+DKMS_FILES	= Kbuild VERSION $(shell cd $(TOP) && find kmod uapi -type f \
+		  \( -name '*.[chS]' -o -name Kbuild -o -name Makefile \) \
+		  ! -name '*.mod.c' | LC_ALL=C sort)
+
+dkms-root:
+	@[ "$$(id -u)" -eq 0 ] || { echo "minivmm: run it as root: 'sudo make $(MAKECMDGOALS)'" >&2; exit 1; }
+	@command -v dkms >/dev/null || { echo "minivmm: dkms is not installed (Documentation/install.rst lists the packages)" >&2; exit 1; }
+
+# The source copy alone, with the version filled in.  An earlier install of
+# this same version is removed first, so a newer checkout replaces it.
+dkms-source: dkms-root
+	@if [ -n "$$(dkms status -m minivmm -v $(VERSION))" ]; then \
+		echo "minivmm: replacing the installed $(DKMS_MOD)"; \
+		dkms remove $(DKMS_MOD) --all; fi
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cd $(TOP) && cp --parents $(DKMS_FILES) $(DKMS_SRC)/
+	sed 's/@VERSION@/$(VERSION)/' $(TOP)/dkms.conf >$(DKMS_SRC)/dkms.conf
+
+dkms-install: dkms-source
+	dkms add $(DKMS_MOD)
+	dkms build $(DKMS_MOD) $(DKMS_KERNEL)
+	dkms install $(DKMS_MOD) $(DKMS_KERNEL)
+	@echo "minivmm: $(DKMS_MOD) installed; load it with 'sudo modprobe minivmm'"
+	@if command -v mokutil >/dev/null && mokutil --sb-state 2>/dev/null | grep -q 'SecureBoot enabled'; then \
+		echo "minivmm: Secure Boot is on: modprobe works once DKMS's signing key is enrolled (Documentation/install.rst, \"Secure Boot\")"; fi
+
+dkms-uninstall: dkms-root
+	@if [ -n "$$(dkms status -m minivmm -v $(VERSION))" ]; then \
+		dkms remove $(DKMS_MOD) --all; fi
+	rm -rf $(DKMS_SRC)
+	@others=$$(dkms status -m minivmm); [ -z "$$others" ] || \
+		printf 'minivmm: other versions stay in DKMS (remove with dkms remove minivmm/VERSION --all):\n%s\n' "$$others"
+	@[ ! -d /sys/module/minivmm ] || echo "minivmm: the loaded module stays until 'sudo modprobe -r minivmm' or a reboot"
+
 -include $(TOP)/tools/testvm/rig.mk

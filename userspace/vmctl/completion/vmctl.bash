@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# bash completion for vmctl.  'make install' puts it where bash-completion
+# finds it on demand ($(PREFIX)/share/bash-completion/completions/vmctl);
+# without bash-completion, source this file from ~/.bashrc.
+#
+# Command names are read from 'vmctl --help', whose "Commands:" list is drawn
+# from the command table in main.c, so a new command completes without an
+# edit here.  Only its arguments may need a case below.
+
+# The commands of the vmctl at path $1, one per line.
+_vmctl_commands()
+{
+	"$1" --help 2>/dev/null | awk '
+		/^Commands:/ { in_list = 1; next }
+		in_list && /^$/ { exit }
+		in_list && /^  [a-z]/ { print $1 }'
+}
+
+# Offer the words in $1 that start with $2.
+_vmctl_offer()
+{
+	mapfile -t COMPREPLY < <(compgen -W "$1" -- "$2")
+}
+
+_vmctl()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]}
+	local prog=${COMP_WORDS[0]} cmds i
+
+	COMPREPLY=()
+	# Nothing to offer after "--": the rest belongs to the command.
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		[[ ${COMP_WORDS[i]} == -- ]] && return 0
+	done
+
+	if ((COMP_CWORD == 1)); then
+		if [[ $cur == -* ]]; then
+			_vmctl_offer '--help -h --version' "$cur"
+		else
+			cmds=$(_vmctl_commands "$prog")
+			_vmctl_offer "$cmds" "$cur"
+		fi
+		return 0
+	fi
+
+	case ${COMP_WORDS[1]} in
+	help)
+		if ((COMP_CWORD == 2)); then
+			cmds=$(_vmctl_commands "$prog")
+			_vmctl_offer "$cmds" "$cur"
+		fi
+		;;
+	*)
+		# Every command takes --help; info and version take nothing else.
+		[[ $cur == -* ]] && _vmctl_offer --help "$cur"
+		;;
+	esac
+	return 0
+}
+
+complete -F _vmctl vmctl
