@@ -1,0 +1,234 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side checks of what 'make install' ships, as TAP on stdout:
+#
+#   install-check.sh LOG
+#
+# make install / make uninstall into a scratch DESTDIR (everything installed
+# is removed again, nothing else there is touched), the man pages render
+# without warnings and cover vmctl's commands, the bash completion completes
+# what 'vmctl --help' lists, and the release number has one source.  Needs
+# vmctl and kmod/minivmm.ko built.  Command output goes to LOG.  Exits 0 when
+# every case passed.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+log=${1:?usage: install-check.sh LOG}
+make=${MAKE:-make}
+: >"$log"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/minivmm-install-check.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+msg=$tmp/msg
+
+n=0
+failed=0
+
+# One case: the description, then the function that checks it.  Whatever
+# the function writes to $msg is shown under a failure as a TAP comment.
+case_() {
+	desc=$1
+	shift
+	n=$((n + 1))
+	: >"$msg"
+	echo "## $n $desc" >>"$log"
+	if "$@" >>"$log" 2>&1; then
+		echo "ok $n $desc"
+	else
+		echo "not ok $n $desc"
+		sed 's/^/# /' "$msg"
+		failed=$((failed + 1))
+	fi
+}
+
+say() {
+	echo "$*" >>"$msg"
+}
+
+vmctl=$top/userspace/vmctl/vmctl
+version=$(cat "$top/VERSION")
+
+# The files make install puts under PREFIX, with their modes.
+expected_files() {
+	cat <<-EOF
+	755 $1/bin/vmctl
+	644 $1/lib/udev/rules.d/60-minivmm.rules
+	644 $1/share/bash-completion/completions/vmctl
+	644 $1/share/doc/minivmm/examples/modules-load.d/minivmm.conf
+	644 $1/share/man/man4/minivmm.4
+	644 $1/share/man/man8/vmctl.8
+	EOF
+}
+
+# Every file and directory under $1 with its type, mode and checksum.
+snapshot() {
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | while read -r p; do
+		if [ -f "$p" ] && [ ! -L "$p" ]; then
+			echo "$p $(stat -c '%F %a' "$p") $(sha256sum <"$p" | cut -d' ' -f1)"
+		else
+			echo "$p $(stat -c '%F %a' "$p")"
+		fi
+	done)
+}
+
+check_version() {
+	if ! echo "$version" | grep -qx '[0-9][0-9.]*[0-9a-z.~+-]*'; then
+		say "VERSION holds '$version', not one release number"
+		return 1
+	fi
+	got=$("$vmctl" --version) || { say "vmctl --version failed"; return 1; }
+	case $got in
+	"vmctl $version "*) ;;
+	*) say "vmctl --version says '$got', VERSION says $version"; return 1 ;;
+	esac
+	got=$(modinfo -F version "$top/kmod/minivmm.ko") ||
+		{ say "modinfo kmod/minivmm.ko failed (is it built?)"; return 1; }
+	[ "$got" = "$version" ] ||
+		{ say "kmod/minivmm.ko has version '$got', VERSION says $version"; return 1; }
+	grep -qx 'PACKAGE_VERSION="@VERSION@"' "$top/dkms.conf" ||
+		{ say "dkms.conf must leave PACKAGE_VERSION to make dkms-install (@VERSION@)"; return 1; }
+	! grep -rqn 'MODULE_VERSION("\|define VMCTL_VERSION' \
+		"$top/kmod" "$top/userspace/vmctl" --include='*.[ch]' ||
+		{ say "a second copy of the release number is back"; return 1; }
+}
+
+# A DESTDIR that looks lived in: the directories install uses already exist
+# with other packages' files, and the admin's own opt-in copy is in /etc.
+seed() {
+	for d in bin lib/udev/rules.d share/man/man4 share/man/man8 \
+		 share/bash-completion/completions share/doc/other; do
+		mkdir -p "$1/$2/$d"
+	done
+	echo other >"$1/$2/bin/other"
+	echo '# other' >"$1/$2/lib/udev/rules.d/70-other.rules"
+	echo '.TH OTHER 4' >"$1/$2/share/man/man4/other.4"
+	echo '.TH OTHER 8' >"$1/$2/share/man/man8/other.8"
+	echo 'complete -F _other other' >"$1/$2/share/bash-completion/completions/other"
+	echo other >"$1/$2/share/doc/other/README"
+	mkdir -p "$1/etc/modules-load.d"
+	echo minivmm >"$1/etc/modules-load.d/minivmm.conf"
+}
+
+# make install and uninstall with PREFIX $1 into a lived-in DESTDIR.
+check_install() {
+	prefix=$1
+	dest=$tmp/dest$n
+	seed "$dest" "$prefix"
+	snapshot "$dest" >"$tmp/before"
+	$make -C "$top" --no-print-directory install DESTDIR="$dest" \
+		PREFIX="$prefix" || { say "make install failed"; return 1; }
+
+	# Exactly the expected files are new.
+	snapshot "$dest" >"$tmp/after"
+	(cd "$dest" && find . -type f | LC_ALL=C sort | while read -r p; do
+		grep -q "^$p " "$tmp/before" || echo "$(stat -c %a "$p") ${p#.}"
+	done) >"$tmp/new"
+	expected_files "$prefix" | LC_ALL=C sort -k2 >"$tmp/want"
+	if ! LC_ALL=C sort -k2 "$tmp/new" | diff -u "$tmp/want" - >"$tmp/diff"; then
+		say "installed files differ from the expected list:"
+		cat "$tmp/diff" >>"$msg"
+		return 1
+	fi
+	"$dest$prefix/bin/vmctl" --version | grep -q "^vmctl $version " ||
+		{ say "the installed vmctl does not run"; return 1; }
+
+	$make -C "$top" --no-print-directory uninstall DESTDIR="$dest" \
+		PREFIX="$prefix" || { say "make uninstall failed"; return 1; }
+	snapshot "$dest" >"$tmp/after"
+	if ! diff -u "$tmp/before" "$tmp/after" >"$tmp/diff"; then
+		say "after make uninstall the DESTDIR is not as it was before make install:"
+		cat "$tmp/diff" >>"$msg"
+		return 1
+	fi
+}
+
+# A fresh DESTDIR: uninstall leaves no file behind.
+check_fresh() {
+	dest=$tmp/fresh
+	if ! $make -C "$top" --no-print-directory install DESTDIR="$dest" ||
+	   ! $make -C "$top" --no-print-directory uninstall DESTDIR="$dest"; then
+		say "make install or uninstall failed"
+		return 1
+	fi
+	left=$(find "$dest" -type f -o -type l)
+	[ -z "$left" ] || { say "left behind: $left"; return 1; }
+}
+
+# groff and man both quiet: no warning of any kind.
+check_man() {
+	page=$top/Documentation/man/$1
+	[ -f "$page" ] || { say "$page is missing"; return 1; }
+	LC_ALL=C.UTF-8 groff -ww -man -z "$page" 2>"$tmp/warn"
+	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" 2>>"$tmp/warn" >"$tmp/page"
+	if [ -s "$tmp/warn" ]; then
+		say "warnings:"
+		cat "$tmp/warn" >>"$msg"
+		return 1
+	fi
+	grep -q '^NAME' "$tmp/page" || { say "no NAME section rendered"; return 1; }
+}
+
+vmctl_commands() {
+	"$vmctl" --help | awk '/^Commands:/ { on = 1; next }
+		on && /^$/ { exit } on && /^  [a-z]/ { print $1 }'
+}
+
+# vmctl.8 has an entry for every command and option 'vmctl --help' shows.
+check_man_commands() {
+	cmds=$(vmctl_commands)
+	[ -n "$cmds" ] || { say "no commands in 'vmctl --help'"; return 1; }
+	LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$top/Documentation/man/vmctl.8" \
+		2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' >"$tmp/page"
+	rc=0
+	for c in $cmds; do
+		sed -n '/^COMMANDS/,/^[A-Z]/p' "$tmp/page" |
+			grep -Eq "^ {7}$c( |$)" ||
+			{ say "vmctl.8 has no entry for command '$c'"; rc=1; }
+	done
+	for o in $("$vmctl" --help | sed -n 's/^ *vmctl \(--.*\)/\1/p' | tr -d '|'); do
+		grep -q -- "$o" "$tmp/page" ||
+			{ say "vmctl.8 does not mention option '$o'"; rc=1; }
+	done
+	return $rc
+}
+
+# Run the completion function on a command line; prints the candidates.
+complete_line() {
+	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1));
+		_vmctl; echo "${COMPREPLY[*]}"' _ \
+		"$top/userspace/vmctl/completion/vmctl.bash" "$vmctl" "$@"
+}
+
+check_completion() {
+	comp=$top/userspace/vmctl/completion/vmctl.bash
+	bash -n "$comp" || { say "bash -n $comp failed"; return 1; }
+	want=$(vmctl_commands | tr '\n' ' ' | sed 's/ $//')
+	rc=0
+	for c in "$want||" "$want|help|" "--help -h --version||-" \
+		 "--version||--v" "--help|info|-" "|info --help|"; do
+		exp=${c%%|*}
+		c=${c#*|}
+		# The words before the one completed, then that word.
+		words=${c%|*}
+		cur=${c#*|}
+		# shellcheck disable=SC2086 # the words are meant to split
+		got=$(complete_line $words "$cur" 2>&1)
+		[ "$got" = "$exp" ] ||
+			{ say "'vmctl $words $cur<TAB>': got '$got', want '$exp'"; rc=1; }
+	done
+	return $rc
+}
+
+echo "1..9"
+case_ "the release number: VERSION, vmctl --version, modinfo minivmm.ko agree; dkms.conf takes it at install" check_version
+case_ "make install + uninstall, PREFIX=/usr/local: exactly the expected files, then the DESTDIR as it was" check_install /usr/local
+case_ "make install + uninstall, PREFIX=/usr: exactly the expected files, then the DESTDIR as it was" check_install /usr
+case_ "make install + uninstall into an empty DESTDIR leave no file" check_fresh
+case_ "vmctl.8 renders without warnings (groff -ww, man --warnings)" check_man vmctl.8
+case_ "minivmm.4 renders without warnings (groff -ww, man --warnings)" check_man minivmm.4
+case_ "vmctl.8 documents every command and option 'vmctl --help' lists" check_man_commands
+case_ "bash completion offers what 'vmctl --help' lists" check_completion
+case_ "the modules-load.d example loads minivmm (an opt-in: make install puts it under doc only)" \
+	grep -qx minivmm "$top/Documentation/examples/modules-load.d/minivmm.conf"
+[ "$failed" -eq 0 ]
