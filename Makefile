@@ -70,8 +70,10 @@ help:
 #   make uninstall        removes exactly what install put there
 #   make dkms-install     copies the module's source to /usr/src/minivmm-VERSION
 #                         and runs dkms add, build and install, for the running
-#                         kernel or KVER=<release>
-#   make dkms-uninstall   dkms remove --all, and the source copy
+#                         kernel or KVER=<release>; replaces any minivmm DKMS
+#                         had
+#   make dkms-uninstall   dkms remove --all of every minivmm version, and
+#                         the source copies
 #
 # The release number lives in VERSION only: MODULE_VERSION (kmod/Kbuild),
 # 'vmctl version' (userspace/vmctl/Makefile) and dkms.conf's @VERSION@ all
@@ -133,16 +135,29 @@ DKMS_FILES	= Kbuild VERSION $(shell cd $(TOP) && find kmod uapi -type f \
 		  \( -name '*.[chS]' -o -name Kbuild -o -name Makefile \) \
 		  ! -name '*.mod.c' | LC_ALL=C sort)
 
+# Every minivmm version DKMS knows, from 'dkms status': "minivmm/0.1, ...",
+# "minivmm/0.1: added", or dkms 2's "minivmm, 0.1, ...".
+DKMS_VERSIONS	= $$(dkms status -m minivmm | \
+		  sed -n 's|^minivmm[/, ]*\([^,:]*\)[,:].*|\1|p' | sort -u)
+
+# Take every version of minivmm out of DKMS and delete its source copy:
+# one kernel can have only one minivmm, so an update replaces the old one.
+define dkms_remove_all
+	@for v in $(DKMS_VERSIONS); do \
+		echo "minivmm: removing minivmm/$$v from DKMS"; \
+		dkms remove minivmm/$$v --all >/dev/null && \
+		rm -rf /usr/src/minivmm-$$v || exit 1; \
+	done
+endef
+
 dkms-root:
 	@[ "$$(id -u)" -eq 0 ] || { echo "minivmm: run it as root: 'sudo make $(MAKECMDGOALS)'" >&2; exit 1; }
 	@command -v dkms >/dev/null || { echo "minivmm: dkms is not installed (Documentation/install.rst lists the packages)" >&2; exit 1; }
 
-# The source copy alone, with the version filled in.  An earlier install of
-# this same version is removed first, so a newer checkout replaces it.
+# The source copy alone, with the version filled in, in place of any
+# minivmm DKMS had before.
 dkms-source: dkms-root
-	@if [ -n "$$(dkms status -m minivmm -v $(VERSION))" ]; then \
-		echo "minivmm: replacing the installed $(DKMS_MOD)"; \
-		dkms remove $(DKMS_MOD) --all; fi
+	$(dkms_remove_all)
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)
 	cd $(TOP) && cp --parents $(DKMS_FILES) $(DKMS_SRC)/
@@ -157,11 +172,8 @@ dkms-install: dkms-source
 		echo "minivmm: Secure Boot is on: modprobe works once DKMS's signing key is enrolled (Documentation/install.rst, \"Secure Boot\")"; fi
 
 dkms-uninstall: dkms-root
-	@if [ -n "$$(dkms status -m minivmm -v $(VERSION))" ]; then \
-		dkms remove $(DKMS_MOD) --all; fi
+	$(dkms_remove_all)
 	rm -rf $(DKMS_SRC)
-	@others=$$(dkms status -m minivmm); [ -z "$$others" ] || \
-		printf 'minivmm: other versions stay in DKMS (remove with dkms remove minivmm/VERSION --all):\n%s\n' "$$others"
 	@[ ! -d /sys/module/minivmm ] || echo "minivmm: the loaded module stays until 'sudo modprobe -r minivmm' or a reboot"
 
 -include $(TOP)/tools/testvm/rig.mk
