@@ -18,10 +18,11 @@
 #    missing case as a failure, and programs missing from the top-level
 #    plan count one failure each;
 #  - a program that printed no cases at all counts once, by its own line;
-#  - each run-level problem counts one failure: the VM timed out, it never
+#  - each run-level problem counts one failure: the run could not be set up
+#    (its kernel or modules failed to build), the VM timed out, it never
 #    wrote the end marker, modprobe minivmm failed, or the kernel log has a
 #    BUG, WARNING, Oops, panic, lockdep, KASAN, UBSAN, kmemleak or hung-task
-#    report or a Call Trace.
+#    report, a "cut here" line or a Call Trace.
 set -eu
 
 dir=${1:?usage: count.sh DIR NAME}
@@ -41,7 +42,7 @@ bad='BUG:|(^|[]] +)WARNING:|WARNING: CPU: [0-9]+ PID:|Oops|general protection'
 bad=$bad'|Kernel panic|possible circular locking|lockdep|KASAN|UBSAN'
 bad=$bad'|kmemleak: [0-9]+ new suspected memory leak|unreferenced object 0x'
 bad=$bad'|Call Trace:|INFO: task .* blocked for more than|detected stalls?'
-bad=$bad'|soft lockup|hard LOCKUP'
+bad=$bad'|soft lockup|hard LOCKUP|-+\[ cut here \]-+'
 
 awk -v name="$name" -v statusfile="$status" -v bad="$bad" \
     -v consolefile="$console" -v dmesgfile="$dmesg" -v counts="$dir/$name.counts" '
@@ -77,7 +78,7 @@ function end_program(top_ok, top_skip, label,    missing) {
 BEGIN {
 	toplan = -1
 	while ((getline line < statusfile) > 0)
-		if (line ~ /^(timeout|panic|reboot): /) { problem = line; sub(/^[a-z]*: /, "", problem) }
+		if (line ~ /^(setup|timeout|panic|reboot): /) { problem = line; sub(/^[a-z]*: /, "", problem) }
 }
 /^# selftests: minivmm: / {
 	end_program(0, 0, "ended without a result line (run.sh stopped)")
