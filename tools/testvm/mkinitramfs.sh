@@ -3,16 +3,22 @@
 #
 # Build the test VM's initramfs (gzip'ed newc cpio):
 #
-#   mkinitramfs.sh KERNEL_DIR MODULE VMCTL SELFTESTS_DIR OUT
+#   mkinitramfs.sh KERNEL_DIR MODULE VMCTL SELFTESTS_DIR OUT [MODULE...]
 #
-# KERNEL_DIR is a stock kernel cache from fetch-kernel.sh, MODULE the
-# minivmm.ko built against that kernel's headers, VMCTL the vmctl binary,
-# SELFTESTS_DIR an installed selftests tree (test programs plus run.sh).
-# The root holds static busybox with its applet links, the KVM modules and
-# minivmm.ko (under extra/) with a modules.dep so busybox modprobe can load
-# and unload them, vmctl in /usr/bin, the selftests in /selftests/minivmm
-# and /init (init.sh beside this script).  Shared libraries of dynamically
-# linked programs are copied in from the build machine.
+# KERNEL_DIR is a kernel cache from fetch-kernel.sh (stock) or
+# build-debug-kernel.sh (debug), MODULE the minivmm.ko built against that
+# kernel, VMCTL the vmctl binary, SELFTESTS_DIR an installed selftests tree
+# (test programs plus run.sh); further MODULEs (minivmm_kunit.ko) go beside
+# minivmm.ko.  The root holds static busybox with its applet links, the KVM
+# modules and minivmm's (under extra/) with a modules.dep so busybox
+# modprobe can load and unload them, vmctl and kunit-tap (kunit-tap.sh) in
+# /usr/bin, the selftests in /selftests/minivmm and /init (init.sh beside
+# this script).  Shared libraries of dynamically linked programs are copied
+# in from the build machine.
+#
+# Environment: MINIVMM_RIG_KVM=0 leaves the KVM modules out, for a kernel
+# built without them (the debug kernel); by default a missing one is an
+# error.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,14 +27,20 @@ module=${2:?missing MODULE}
 vmctl=${3:?missing VMCTL}
 selftests=${4:?missing SELFTESTS_DIR}
 out=${5:?missing OUT}
+shift 5
 case $out in /*) ;; *) out=$PWD/$out ;; esac
+extra=
+for ko in "$@"; do
+	case $ko in /*) ;; *) ko=$PWD/$ko ;; esac
+	extra="$extra $ko"
+done
 
 krel=$(ls "$kdir/lib/modules")
 stock=$kdir/lib/modules/$krel
 busybox=/bin/busybox
 PATH=$PATH:/sbin:/usr/sbin
 
-for f in "$module" "$vmctl" "$selftests/run.sh" "$busybox"; do
+for f in "$module" $extra "$vmctl" "$selftests/run.sh" "$busybox"; do
 	[ -e "$f" ] || { echo "mkinitramfs: missing $f" >&2; exit 1; }
 done
 if ldd "$busybox" >/dev/null 2>&1; then
@@ -49,10 +61,21 @@ for app in $(bin/busybox --list-full); do
 	[ -e "$app" ] || ln -s /bin/busybox "$app"
 done
 
-# Stock modules: the KVM modules the tests may load or compare against, and
-# whatever minivmm.ko needs, each with its dependencies, as the stock
-# modules.dep (made by fetch-kernel.sh) lists them.
-wanted="kvm kvm_amd kvm_intel $(modinfo -F depends "$module" | tr ',' ' ')"
+# The kernel's modules: the KVM modules the tests may load or compare
+# against, and whatever minivmm's modules need besides each other, each
+# with its dependencies, as the kernel's modules.dep lists them.
+wanted=
+[ "${MINIVMM_RIG_KVM:-1}" = 0 ] || wanted="kvm kvm_amd kvm_intel"
+ours=
+for ko in "$module" $extra; do
+	m=$(basename "$ko" .ko)
+	ours="$ours $m $(echo "$m" | tr '_' '-')"
+done
+for ko in "$module" $extra; do
+	for d in $(modinfo -F depends "$ko" | tr ',' ' '); do
+		case " $ours " in *" $d "*) ;; *) wanted="$wanted $d" ;; esac
+	done
+done
 : >"$out.kos"
 for m in $wanted; do
 	modprobe -d "$kdir" -S "$krel" --show-depends "$m" >"$out.deps" ||
@@ -71,19 +94,21 @@ while read -r ko; do
 	*)        cp "$ko" "lib/modules/$krel/$rel" ;;
 	esac
 done <"$out.kos"
-[ -s "$out.kos" ] || { echo "mkinitramfs: no stock modules found" >&2; exit 1; }
+[ -s "$out.kos" ] || [ -z "$wanted" ] ||
+	{ echo "mkinitramfs: no stock modules found" >&2; exit 1; }
 rm -f "$out.deps" "$out.kos"
-cp "$module" "lib/modules/$krel/extra/"
+cp "$module" $extra "lib/modules/$krel/extra/"
 cp "$stock/modules.order" "$stock/modules.builtin" \
    "$stock/modules.builtin.modinfo" "lib/modules/$krel/"
 depmod -b "$root" "$krel"
 
 # Programs.
 cp "$vmctl" usr/bin/vmctl
+cp "$here/kunit-tap.sh" usr/bin/kunit-tap
 mkdir -p selftests/minivmm
 cp -a "$selftests/." selftests/minivmm/
 cp "$here/init.sh" init
-chmod 755 init usr/bin/vmctl
+chmod 755 init usr/bin/vmctl usr/bin/kunit-tap
 
 # Shared libraries for anything dynamically linked (the selftests usually
 # are).  ldd on the build machine names what the loader will look for.
