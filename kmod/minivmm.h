@@ -15,7 +15,7 @@
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
-#include <kunit/visibility.h>
+#include "kunit_compat.h"
 
 #include <linux/minivmm.h>
 
@@ -33,6 +33,27 @@ struct mvm_caps {
 	bool tagged_tlb;		/* VPID / ASID */
 	bool unrestricted_guest;	/* real mode runs natively */
 	bool next_rip;			/* instruction length on exits */
+};
+
+/*
+ * How a backend encodes nested page-table entries (vmx/ept.c, svm/npt.c);
+ * mmu.c does the walking.  An entry is present if any present_mask bit is
+ * set; addr_mask selects the physical address bits.
+ */
+struct mvm_pt_fmt {
+	u64 table;		/* bits of an entry pointing to a table */
+	u64 leaf_read;		/* bits of every leaf (readable, present) */
+	u64 leaf_write;		/* added to writable leaves */
+	u64 leaf_exec;		/* added to executable leaves */
+	u64 present_mask;
+	u64 addr_mask;
+};
+
+/* One 4-level nested page table. */
+struct mvm_pt {
+	const struct mvm_pt_fmt *fmt;
+	u64 *root;
+	unsigned long nr_tables;	/* including the root */
 };
 
 /*
@@ -56,6 +77,7 @@ struct mvm_vendor_ops {
 	u32 vendor;			/* MINIVMM_VENDOR_* */
 	const char *holder_hint;	/* the KVM module that competes for it */
 	struct mvm_caps caps;
+	const struct mvm_pt_fmt *pt_fmt;	/* EPT or NPT entries */
 
 	int (*hardware_setup)(void);
 	void (*hardware_unsetup)(void);
@@ -136,6 +158,18 @@ int mvm_memslot_check(const struct mvm_memslots *slots,
 		      const struct minivmm_userspace_memory_region *r,
 		      bool uaddr_ok);
 #endif
+
+/* mmu.c: nested page tables (EPT/NPT), walked the same way on both */
+int mvm_pt_init(struct mvm_pt *pt, const struct mvm_pt_fmt *fmt);
+void mvm_pt_destroy(struct mvm_pt *pt,
+		    void (*put)(const struct mvm_pt_fmt *, u64));
+phys_addr_t mvm_pt_root_pa(const struct mvm_pt *pt);
+u64 mvm_pt_make_leaf(const struct mvm_pt_fmt *fmt, phys_addr_t hpa,
+		     bool writable, bool exec);
+int mvm_pt_map(struct mvm_pt *pt, u64 gpa, u64 leaf);
+u64 mvm_pt_lookup(struct mvm_pt *pt, u64 gpa);
+unsigned long mvm_pt_unmap_range(struct mvm_pt *pt, u64 gpa, u64 size,
+				 void (*put)(const struct mvm_pt_fmt *, u64));
 
 /* vcpu.c: vCPU objects, the vCPU fd and its run page */
 int mvm_vcpu_create(struct mvm_vm *vm, unsigned long id);

@@ -110,6 +110,7 @@ static struct mvm_vendor_ops svm_ops = {
 	.name			= "AMD SVM",
 	.vendor			= MINIVMM_VENDOR_AMD_SVM,
 	.holder_hint		= "kvm_amd",
+	.pt_fmt			= &svm_npt_fmt,
 	.hardware_setup		= svm_hardware_setup,
 	.hardware_unsetup	= svm_hardware_unsetup,
 	.cpu_enable		= svm_cpu_enable,

@@ -20,4 +20,7 @@ struct svm_cap_regs {
 /* svm.c */
 const char *svm_check_caps(const struct svm_cap_regs *r, struct mvm_caps *caps);
 
+/* npt.c */
+extern const struct mvm_pt_fmt svm_npt_fmt;
+
 #endif /* MINIVMM_SVM_H */

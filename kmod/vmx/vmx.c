@@ -178,6 +178,7 @@ static struct mvm_vendor_ops vmx_ops = {
 	.name			= "Intel VMX",
 	.vendor			= MINIVMM_VENDOR_INTEL_VMX,
 	.holder_hint		= "kvm_intel",
+	.pt_fmt			= &vmx_ept_fmt,
 	.hardware_setup		= vmx_hardware_setup,
 	.hardware_unsetup	= vmx_hardware_unsetup,
 	.cpu_enable		= vmx_cpu_enable,

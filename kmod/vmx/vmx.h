@@ -22,4 +22,7 @@ struct vmx_cap_msrs {
 /* vmx.c */
 const char *vmx_check_caps(const struct vmx_cap_msrs *m, struct mvm_caps *caps);
 
+/* ept.c */
+extern const struct mvm_pt_fmt vmx_ept_fmt;
+
 #endif /* MINIVMM_VMX_H */
