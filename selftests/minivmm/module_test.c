@@ -13,6 +13,7 @@
 #include "kselftest_harness.h"
 
 #include <dirent.h>
+#include <linux/membarrier.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -146,18 +147,28 @@ TEST_F_TIMEOUT(module, vm_fd_pins_module, 120)
 }
 
 /*
- * Settling before a memory reading: wait for RCU callbacks and deferred
- * frees (a module's init section is freed from a work item after a grace
- * period), drop reclaimable caches, and make SLUB give back its empty
- * slabs, so the numbers compared are what is really allocated.
+ * Settling before a memory reading: let RCU callbacks and deferred frees run
+ * (files, task stacks and a module's init section are freed after a grace
+ * period), drop reclaimable caches, and make SLUB give back its empty slabs,
+ * so the numbers compared are what is really allocated.
+ *
+ * No sleeping by the second: in Bochs the guest clock runs far slower than
+ * the wall clock, and a one-second sleep costs minutes.  MEMBARRIER_CMD_GLOBAL
+ * waits for an RCU grace period instead (synchronize_rcu()); a few of them
+ * and a short pause let the callbacks they release run.
  */
 static void settle_memory(void)
 {
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
 	char path[512];
 	struct dirent *d;
 	DIR *dir;
+	int i;
 
-	sleep(1);
+	for (i = 0; i < 3; i++) {
+		syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
+		nanosleep(&pause, NULL);
+	}
 	sync();
 	mvm_write_file("/proc/sys/vm/drop_caches", "3");
 	dir = opendir("/sys/kernel/slab");
