@@ -22,6 +22,7 @@
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
+#include <linux/gfp.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/reboot.h>
@@ -50,6 +51,14 @@ static bool mvm_rebooting;
  */
 static DEFINE_PER_CPU(bool, mvm_cpu_on);
 
+/*
+ * Per CPU: the page the hardware needs while VMX/SVM is on (the VMXON
+ * region, or the SVM host save area).  Both vendors need exactly one 4 KiB
+ * page, so it is allocated here, for every possible CPU, at module load:
+ * turning a CPU on from IPI or hotplug context then cannot fail for memory.
+ */
+static DEFINE_PER_CPU(struct page *, mvm_cpu_area);
+
 /* Results of one on_each_cpu() enable round. */
 static atomic_t mvm_enable_failed;
 static atomic_t mvm_enable_err;
@@ -63,7 +72,7 @@ static int mvm_cpu_enable(void)
 	lockdep_assert_irqs_disabled();
 	if (__this_cpu_read(mvm_cpu_on))
 		return 0;
-	r = mvm_ops->cpu_enable();
+	r = mvm_ops->cpu_enable(__this_cpu_read(mvm_cpu_area));
 	if (r == -EBUSY)
 		pr_err_ratelimited(MVM_NAME ": CPU %d: %s is already in use by another hypervisor; close its VMs or unload it (e.g. 'modprobe -r %s') and retry\n",
 				   smp_processor_id(), mvm_ops->name,
@@ -232,14 +241,45 @@ static struct notifier_block mvm_reboot_nb = {
 	.notifier_call = mvm_reboot,
 };
 
+static void mvm_cpu_areas_free(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		if (per_cpu(mvm_cpu_area, cpu))
+			__free_page(per_cpu(mvm_cpu_area, cpu));
+		per_cpu(mvm_cpu_area, cpu) = NULL;
+	}
+}
+
+static int mvm_cpu_areas_alloc(void)
+{
+	struct page *page;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		page = alloc_pages_node(cpu_to_node(cpu),
+					GFP_KERNEL | __GFP_ZERO, 0);
+		if (!page) {
+			mvm_cpu_areas_free();
+			return -ENOMEM;
+		}
+		per_cpu(mvm_cpu_area, cpu) = page;
+	}
+	return 0;
+}
+
 int mvm_hw_init(void)
 {
 	int r;
 
+	r = mvm_cpu_areas_alloc();
+	if (r)
+		return r;
 	r = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "minivmm:online",
 				      mvm_cpu_online, mvm_cpu_offline);
 	if (r < 0)
-		return r;
+		goto err_free_areas;
 	mvm_cpuhp_state = r;
 	register_syscore_ops(&mvm_syscore_ops);
 	r = register_reboot_notifier(&mvm_reboot_nb);
@@ -250,6 +290,8 @@ int mvm_hw_init(void)
 err_unregister_syscore:
 	unregister_syscore_ops(&mvm_syscore_ops);
 	cpuhp_remove_state_nocalls(mvm_cpuhp_state);
+err_free_areas:
+	mvm_cpu_areas_free();
 	return r;
 }
 
@@ -263,4 +305,5 @@ void mvm_hw_exit(void)
 	unregister_reboot_notifier(&mvm_reboot_nb);
 	unregister_syscore_ops(&mvm_syscore_ops);
 	cpuhp_remove_state_nocalls(mvm_cpuhp_state);
+	mvm_cpu_areas_free();
 }

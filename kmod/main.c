@@ -3,8 +3,8 @@
  * The module: picking a backend, /dev/minivmm and the system fd ioctls.
  *
  * Loading does not touch VMX/SVM: it checks that one of them is usable,
- * allocates the per-CPU areas the hardware will need, and registers the
- * device.  The hardware is turned on by the first VM (hw.c).
+ * sets up hw.c (which allocates the per-CPU areas the hardware will need)
+ * and registers the device.  The hardware is turned on by the first VM (hw.c).
  *
  * /dev/minivmm is a misc device, group kvm and mode 0660 by the udev rule in
  * 60-minivmm.rules.  Its sysfs directory carries hw_enabled_cpus, the CPUs
@@ -130,13 +130,9 @@ static int __init mvm_init(void)
 	if (!mvm_ops)
 		return -ENODEV;
 
-	r = mvm_ops->hardware_setup();
-	if (r)
-		return r;
-
 	r = mvm_hw_init();
 	if (r)
-		goto err_hardware_unsetup;
+		return r;
 
 	r = misc_register(&mvm_dev);
 	if (r)
@@ -151,8 +147,6 @@ static int __init mvm_init(void)
 
 err_hw_exit:
 	mvm_hw_exit();
-err_hardware_unsetup:
-	mvm_ops->hardware_unsetup();
 	return r;
 }
 
@@ -160,7 +154,6 @@ static void __exit mvm_exit(void)
 {
 	misc_deregister(&mvm_dev);
 	mvm_hw_exit();
-	mvm_ops->hardware_unsetup();
 }
 
 module_init(mvm_init);

@@ -60,15 +60,13 @@ struct mvm_pt {
  * The vendor ops table.  A backend's probe fills one in and returns it; the
  * generic code calls only these.
  *
- * hardware_setup/unsetup run in process context at module load/unload and
- * own the per-CPU memory the hardware needs (VMXON region, host save area).
- *
  * cpu_enable/cpu_disable run on the CPU they act on with interrupts off
- * (IPI, hotplug or syscore context).  cpu_enable returns -EBUSY when another
- * hypervisor already has VMX/SVM on this CPU, leaving the CPU as it found
- * it.  cpu_disable is only called on a CPU that minivmm enabled and must
- * tolerate the hardware having been turned off behind its back (a reboot
- * path that ran first).
+ * (IPI, hotplug or syscore context).  cpu_enable is handed that CPU's
+ * page-sized hardware area (VMXON region, host save area), owned by hw.c,
+ * and returns -EBUSY when another hypervisor already has VMX/SVM on this
+ * CPU, leaving the CPU as it found it.  cpu_disable is only called on a
+ * CPU that minivmm enabled and must tolerate the hardware having been
+ * turned off behind its back (a reboot path that ran first).
  *
  * cpu_hw_on reads the hardware (CR4.VMXE / EFER.SVME) on the current CPU.
  */
@@ -79,9 +77,7 @@ struct mvm_vendor_ops {
 	struct mvm_caps caps;
 	const struct mvm_pt_fmt *pt_fmt;	/* EPT or NPT entries */
 
-	int (*hardware_setup)(void);
-	void (*hardware_unsetup)(void);
-	int (*cpu_enable)(void);
+	int (*cpu_enable)(struct page *area);
 	void (*cpu_disable)(void);
 	bool (*cpu_hw_on)(void);
 };

@@ -10,7 +10,6 @@
  */
 #include <linux/mm.h>
 #include <asm/io.h>
-#include <linux/percpu.h>
 #include <asm/cpufeatures.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -25,9 +24,6 @@
 /* CPUID Fn8000_000A_EDX feature bits (AMD APM Vol. 3, E.4.10). */
 #define SVM_CPUID_NP		BIT(0)
 #define SVM_CPUID_NRIPS		BIT(3)
-
-/* Per CPU: the host save area VMRUN uses (APM Vol. 2 15.30.4). */
-static DEFINE_PER_CPU(struct page *, svm_hsave_page);
 
 /*
  * Decide from CPUID and VM_CR whether minivmm can use SVM on this CPU.
@@ -60,14 +56,17 @@ static bool svm_cpu_hw_on(void)
 }
 
 /*
+ * @area becomes this CPU's host save area, where VMRUN keeps host state
+ * (APM Vol. 2 15.30.4).
+ *
  * EFER.SVME already set means another hypervisor (KVM, VirtualBox) is
  * using SVM on this CPU and owns VM_HSAVE_PA: leave both alone.
  */
-static int svm_cpu_enable(void)
+static int svm_cpu_enable(struct page *area)
 {
 	if (svm_efer_svme())
 		return -EBUSY;
-	svm_on(page_to_phys(__this_cpu_read(svm_hsave_page)));
+	svm_on(page_to_phys(area));
 	return 0;
 }
 
@@ -76,43 +75,11 @@ static void svm_cpu_disable(void)
 	svm_off();
 }
 
-static void svm_hardware_unsetup(void)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		if (per_cpu(svm_hsave_page, cpu))
-			__free_page(per_cpu(svm_hsave_page, cpu));
-		per_cpu(svm_hsave_page, cpu) = NULL;
-	}
-}
-
-static int svm_hardware_setup(void)
-{
-	struct page *page;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		page = alloc_pages_node(cpu_to_node(cpu),
-					GFP_KERNEL | __GFP_ZERO, 0);
-		if (!page)
-			goto err_free_pages;
-		per_cpu(svm_hsave_page, cpu) = page;
-	}
-	return 0;
-
-err_free_pages:
-	svm_hardware_unsetup();
-	return -ENOMEM;
-}
-
 static struct mvm_vendor_ops svm_ops = {
 	.name			= "AMD SVM",
 	.vendor			= MINIVMM_VENDOR_AMD_SVM,
 	.holder_hint		= "kvm_amd",
 	.pt_fmt			= &svm_npt_fmt,
-	.hardware_setup		= svm_hardware_setup,
-	.hardware_unsetup	= svm_hardware_unsetup,
 	.cpu_enable		= svm_cpu_enable,
 	.cpu_disable		= svm_cpu_disable,
 	.cpu_hw_on		= svm_cpu_hw_on,

@@ -10,7 +10,6 @@
  */
 #include <linux/mm.h>
 #include <asm/io.h>
-#include <linux/percpu.h>
 #include <asm/cpufeatures.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -32,9 +31,6 @@
 #define VMX_BASIC_MEMTYPE_WB		6
 
 static u32 vmx_vmcs_revision;
-
-/* Per CPU: the 4 KiB VMXON region (SDM Vol. 3C 25.11.5), allocated at load. */
-static DEFINE_PER_CPU(struct page *, vmx_vmxon_page);
 
 /*
  * Decide from the capability MSRs whether minivmm can use VMX on this CPU.
@@ -107,13 +103,16 @@ static bool vmx_cpu_hw_on(void)
 }
 
 /*
+ * @area becomes this CPU's VMXON region (SDM Vol. 3C 25.11.5), which starts
+ * with the VMCS revision identifier.
+ *
  * CR4.VMXE already set means someone else is in (or preparing) VMX
  * operation on this CPU: KVM, VirtualBox, VMware.  VMXE cannot be cleared
  * while in VMX operation (SDM Vol. 3C 24.7), so leave it alone.
  */
-static int vmx_cpu_enable(void)
+static int vmx_cpu_enable(struct page *area)
 {
-	u64 feat, pa = page_to_phys(__this_cpu_read(vmx_vmxon_page));
+	u64 feat;
 	int r;
 
 	if (vmx_cpu_hw_on())
@@ -126,8 +125,9 @@ static int vmx_cpu_enable(void)
 	if (!vmx_fixed_bits_ok())
 		return -EIO;
 
+	*(u32 *)page_address(area) = vmx_vmcs_revision;
 	cr4_set_bits(X86_CR4_VMXE);
-	r = vmx_vmxon(pa);
+	r = vmx_vmxon(page_to_phys(area));
 	if (r) {
 		cr4_clear_bits(X86_CR4_VMXE);
 		return r;
@@ -142,45 +142,11 @@ static void vmx_cpu_disable(void)
 	cr4_clear_bits(X86_CR4_VMXE);
 }
 
-static void vmx_hardware_unsetup(void)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		if (per_cpu(vmx_vmxon_page, cpu))
-			__free_page(per_cpu(vmx_vmxon_page, cpu));
-		per_cpu(vmx_vmxon_page, cpu) = NULL;
-	}
-}
-
-static int vmx_hardware_setup(void)
-{
-	struct page *page;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		page = alloc_pages_node(cpu_to_node(cpu),
-					GFP_KERNEL | __GFP_ZERO, 0);
-		if (!page)
-			goto err_free_pages;
-		/* SDM Vol. 3C 25.11.5: the region starts with the revision. */
-		*(u32 *)page_address(page) = vmx_vmcs_revision;
-		per_cpu(vmx_vmxon_page, cpu) = page;
-	}
-	return 0;
-
-err_free_pages:
-	vmx_hardware_unsetup();
-	return -ENOMEM;
-}
-
 static struct mvm_vendor_ops vmx_ops = {
 	.name			= "Intel VMX",
 	.vendor			= MINIVMM_VENDOR_INTEL_VMX,
 	.holder_hint		= "kvm_intel",
 	.pt_fmt			= &vmx_ept_fmt,
-	.hardware_setup		= vmx_hardware_setup,
-	.hardware_unsetup	= vmx_hardware_unsetup,
 	.cpu_enable		= vmx_cpu_enable,
 	.cpu_disable		= vmx_cpu_disable,
 	.cpu_hw_on		= vmx_cpu_hw_on,
