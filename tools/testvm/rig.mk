@@ -6,6 +6,7 @@
 #
 #   make check       both vendors; last line "N passed, N failed[, N skipped]"
 #   make check-svm   QEMU only            make check-vmx   Bochs only
+#   make check-host  the host-side checks alone (tools/host-check.sh)
 #   make demo        QEMU, console live   make demo-vmx    Bochs, console live
 #   make shell       QEMU, an interactive shell on the console
 #
@@ -15,17 +16,21 @@
 
 RIG_SH		:= $(TOP)/tools/testvm/rig.sh
 
-.PHONY: check check-svm check-vmx demo demo-vmx shell
+.PHONY: check check-svm check-vmx check-host demo demo-vmx shell
 
 # '+': rig.sh runs $(MAKE) for the builds, so let it share the job server.
 check:
-	+@BUILD=$(BUILD) MAKE="$(MAKE)" $(RIG_SH) check svm vmx
+	+@BUILD=$(BUILD) MAKE="$(MAKE)" $(RIG_SH) check svm vmx host
 
 check-svm:
 	+@BUILD=$(BUILD) MAKE="$(MAKE)" $(RIG_SH) check svm
 
 check-vmx:
 	+@BUILD=$(BUILD) MAKE="$(MAKE)" $(RIG_SH) check vmx
+
+# make install, man pages, the DKMS round trip: tools/host-check.sh
+check-host:
+	+@BUILD=$(BUILD) MAKE="$(MAKE)" $(RIG_SH) check host
 
 demo:
 	+@BUILD=$(BUILD) MAKE="$(MAKE)" $(RIG_SH) demo svm
