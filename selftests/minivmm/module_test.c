@@ -234,9 +234,49 @@ static long free_kb(void)
 	return pages * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+#define MEMINFO_MAX	80
+
+/* All of /proc/meminfo, to show where the memory went when a check fails. */
+struct meminfo {
+	int n;
+	char name[MEMINFO_MAX][32];
+	long kb[MEMINFO_MAX];
+};
+
+static void meminfo_read(struct meminfo *mi)
+{
+	char line[256];
+	FILE *f;
+
+	mi->n = 0;
+	f = fopen("/proc/meminfo", "re");
+	if (!f)
+		return;
+	while (mi->n < MEMINFO_MAX && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%31[^:]: %ld", mi->name[mi->n], &mi->kb[mi->n]) == 2)
+			mi->n++;
+	fclose(f);
+}
+
+/* Prints the fields that moved by at least 16 kB between two snapshots. */
+static void meminfo_print_changes(const struct meminfo *a, const struct meminfo *b)
+{
+	int i;
+
+	for (i = 0; i < a->n && i < b->n; i++) {
+		long d = b->kb[i] - a->kb[i];
+
+		if (strcmp(a->name[i], b->name[i]) || (d < 16 && d > -16))
+			continue;
+		fprintf(stderr, "#   meminfo %s: %ld -> %ld kB (%+ld)\n",
+			a->name[i], a->kb[i], b->kb[i], d);
+	}
+}
+
 struct mem_reading {
 	long sunreclaim_kb;
 	long free_kb;
+	struct meminfo all;	/* the last of the three readings */
 };
 
 /* The best of three settled readings: the least slab, the most free. */
@@ -258,6 +298,7 @@ static void read_memory(struct __test_metadata *_metadata, struct mem_reading *m
 		if (f > m->free_kb)
 			m->free_kb = f;
 	}
+	meminfo_read(&m->all);
 }
 
 struct vmalloc_census {
@@ -359,6 +400,9 @@ TEST_F_TIMEOUT(module, load_unload_cycles, 600)
 	EXPECT_GT(LEAK_BOUND_KB, base.free_kb - end.free_kb)
 		TH_LOG("pages in use grew by %ld kB in %d cycles",
 		       base.free_kb - end.free_kb, CYCLES);
+	if (end.sunreclaim_kb - base.sunreclaim_kb >= LEAK_BOUND_KB ||
+	    base.free_kb - end.free_kb >= LEAK_BOUND_KB)
+		meminfo_print_changes(&base.all, &end.all);
 	EXPECT_EQ(0, end_vm.ours)
 		TH_LOG("vmallocinfo names minivmm after its unload");
 	EXPECT_GE(base_vm.orphans, end_vm.orphans)
