@@ -2,9 +2,14 @@
 #
 # minivmm top-level Makefile.
 #
-#   make            build kmod/minivmm.ko, vmctl and the selftests
-#   make demo       boot an emulated machine, load the module, run vmctl info
-#   make check      run the test suites in emulated SVM and VMX machines
+#   make                build kmod/minivmm.ko, vmctl and the selftests
+#   make demo           boot an emulated machine, load the module, run vmctl info
+#   make check          run the test suites in emulated SVM and VMX machines
+#   make check-svm      one run alone (also check-vmx, check-host)
+#   make install        vmctl, udev rule, man pages, completion (PREFIX, DESTDIR)
+#   make uninstall      remove what make install put in place
+#   make dkms-install   install the module with DKMS (as root)
+#   make dkms-uninstall remove every minivmm version from DKMS
 #
 # KDIR selects the kernel to build against.  It defaults to the running
 # kernel's build tree; when that is missing (a machine without module
@@ -60,7 +65,7 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,9p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
 
 # Installing (Documentation/install.rst).
 #
