@@ -192,7 +192,7 @@ static enum mvm_cause diagnose_not_loaded(const struct mvm_facts *f,
 		    MVM_DEV_PATH);
 		say(d->fix, "enable it in the firmware setup; inside a VM, enable nested virtualization");
 		if (!f->ko_installed)
-			say(d->note, "minivmm is also not installed for kernel %s: run 'make dkms-install' (see README)",
+			say(d->note, "minivmm is also not installed for kernel %s: run 'sudo make dkms-install' in the minivmm source tree (Documentation/install.rst)",
 			    f->release);
 		return MVM_CAUSE_NO_CPU_VIRT;
 	}
@@ -200,7 +200,7 @@ static enum mvm_cause diagnose_not_loaded(const struct mvm_facts *f,
 	if (!f->ko_installed) {
 		say(d->what, "cannot open %s: minivmm is not installed for kernel %s",
 		    MVM_DEV_PATH, f->release);
-		say(d->fix, "run 'make dkms-install' (see README)");
+		say(d->fix, "run 'sudo make dkms-install' in the minivmm source tree (Documentation/install.rst)");
 		return MVM_CAUSE_NOT_INSTALLED;
 	}
 

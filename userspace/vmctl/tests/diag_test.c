@@ -141,7 +141,7 @@ static void test_not_loaded(void)
 	check(mvm_diagnose(&f, ENOENT, MVM_OP_OPEN, &d) ==
 	      MVM_CAUSE_NOT_INSTALLED &&
 	      has(d.what, "minivmm is not installed for kernel 6.1.0-56-amd64") &&
-	      has(d.fix, "run 'make dkms-install' (see README)"),
+	      has(d.fix, "run 'sudo make dkms-install' in the minivmm source tree"),
 	      "1b: no minivmm.ko for the running kernel");
 
 	f.cpu = MVM_CPU_UNKNOWN;
