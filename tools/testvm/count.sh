@@ -39,7 +39,11 @@ done
 # Anchored where a bare word would also match harmless boot messages (the
 # stock kernel prints "Speculative Return Stack Overflow: WARNING: ...").
 bad='BUG:|(^|[]] +)WARNING:|WARNING: CPU: [0-9]+ PID:|Oops|general protection'
-bad=$bad'|Kernel panic|possible circular locking|lockdep|KASAN|UBSAN'
+bad=$bad'|Kernel panic|possible circular locking|KASAN|UBSAN'
+# Lockdep's reports open with WARNING: or INFO: and end by turning it off;
+# the bare word is no report ("RCU lockdep checking is enabled" at boot).
+bad=$bad'|(^|[]] +)INFO: possible|lockdep is turned off'
+bad=$bad'|turning off the locking correctness validator'
 bad=$bad'|kmemleak: [0-9]+ new suspected memory leak|unreferenced object 0x'
 bad=$bad'|Call Trace:|INFO: task .* blocked for more than|detected stalls?'
 bad=$bad'|soft lockup|hard LOCKUP|-+\[ cut here \]-+'
