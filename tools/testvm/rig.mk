@@ -1,14 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The test rig's targets, included by the top-level Makefile.  Everything
-# runs in emulated machines booting Debian's stock kernel: QEMU TCG for
-# SVM + NPT, Bochs for VMX + EPT.  tools/testvm/README explains the rig.
+# runs in emulated machines: QEMU TCG for SVM + NPT, Bochs for VMX + EPT,
+# booting Debian's stock kernel, and QEMU booting the debug kernel
+# (KASAN, UBSAN, lockdep, kmemleak, KUnit; build-debug-kernel.sh).
+# tools/testvm/README and Documentation/testing.rst explain the rig.
 #
-#   make check       both vendors; last line "N passed, N failed[, N skipped]"
-#   make check-svm   QEMU only            make check-vmx   Bochs only
+#   make check       the three VM runs and the host checks; last line
+#                    "N passed, N failed[, N skipped]" over all of them
+#   make check-svm   stock kernel, QEMU   make check-vmx   stock kernel, Bochs
 #   make check-host  the host-side checks alone (tools/host-check.sh)
+#   make check-debug debug kernel, QEMU: KUnit, selftests, kmemleak
 #   make demo        QEMU, console live   make demo-vmx    Bochs, console live
 #   make shell       QEMU, an interactive shell on the console
+#   make shell-debug the same on the debug kernel
 #
 # rig.sh builds minivmm.ko with KDIR forced to the stock headers (the
 # kernel the VMs boot), whatever KDIR says here, and installs packages
@@ -16,11 +21,11 @@
 
 RIG_SH		:= $(TOP)/tools/testvm/rig.sh
 
-.PHONY: check check-svm check-vmx check-host demo demo-vmx shell
+.PHONY: check check-svm check-vmx check-host check-debug demo demo-vmx shell shell-debug
 
 # '+': rig.sh runs $(MAKE) for the builds, so let it share the job server.
 check:
-	+@BUILD=$(BUILD) MAKE="$(MAKE)" $(RIG_SH) check svm vmx host
+	+@BUILD=$(BUILD) MAKE="$(MAKE)" $(RIG_SH) check svm vmx debug host
 
 check-svm:
 	+@BUILD=$(BUILD) MAKE="$(MAKE)" $(RIG_SH) check svm
@@ -32,6 +37,9 @@ check-vmx:
 check-host:
 	+@BUILD=$(BUILD) MAKE="$(MAKE)" $(RIG_SH) check host
 
+check-debug:
+	+@BUILD=$(BUILD) MAKE="$(MAKE)" $(RIG_SH) check debug
+
 demo:
 	+@BUILD=$(BUILD) MAKE="$(MAKE)" $(RIG_SH) demo svm
 
@@ -40,3 +48,6 @@ demo-vmx:
 
 shell:
 	+@BUILD=$(BUILD) MAKE="$(MAKE)" $(RIG_SH) shell svm
+
+shell-debug:
+	+@BUILD=$(BUILD) MAKE="$(MAKE)" $(RIG_SH) shell debug
