@@ -33,6 +33,15 @@
  */
 #define LEAK_BOUND_KB	128
 
+/*
+ * Pages in use are noisier than slab under Bochs: a one-off growth of up
+ * to ~280 kB was seen after the warm-up, in runs whose later cycles were
+ * flat.  A leak, by contrast, grows in every cycle.  So free pages are read
+ * after each half of the cycles, and a leak is reported only when both
+ * halves grew by HALF_BOUND_KB or more: one page per cycle is 100 kB a half.
+ */
+#define HALF_BOUND_KB	64
+
 FIXTURE(module) {
 	struct mvm_kmsg kmsg;
 };
@@ -365,7 +374,8 @@ static void load_use_unload(struct __test_metadata *_metadata, int i,
 TEST_F_TIMEOUT(module, load_unload_cycles, 600)
 {
 	struct vmalloc_census base_vm, first_loaded, loaded, end_vm;
-	struct mem_reading base, end;
+	struct mem_reading base, mid, end;
+	long half1, half2;
 	int i;
 
 	if (module_loaded())
@@ -379,6 +389,8 @@ TEST_F_TIMEOUT(module, load_unload_cycles, 600)
 	read_memory(_metadata, &base);
 
 	for (i = 0; i < CYCLES; i++) {
+		if (i == CYCLES / 2)
+			read_memory(_metadata, &mid);
 		load_use_unload(_metadata, i, &loaded);
 		/* With no VM open, every load holds the same vmalloc areas. */
 		if (i == 0)
@@ -397,11 +409,14 @@ TEST_F_TIMEOUT(module, load_unload_cycles, 600)
 	EXPECT_GT(LEAK_BOUND_KB, end.sunreclaim_kb - base.sunreclaim_kb)
 		TH_LOG("unreclaimable slab grew by %ld kB in %d cycles",
 		       end.sunreclaim_kb - base.sunreclaim_kb, CYCLES);
-	EXPECT_GT(LEAK_BOUND_KB, base.free_kb - end.free_kb)
-		TH_LOG("pages in use grew by %ld kB in %d cycles",
-		       base.free_kb - end.free_kb, CYCLES);
+	half1 = base.free_kb - mid.free_kb;
+	half2 = mid.free_kb - end.free_kb;
+	TH_LOG("pages in use grew by %ld kB, then %ld kB, over two halves of %d cycles",
+	       half1, half2, CYCLES / 2);
+	EXPECT_FALSE(half1 >= HALF_BOUND_KB && half2 >= HALF_BOUND_KB)
+		TH_LOG("pages in use grew in both halves: a leak");
 	if (end.sunreclaim_kb - base.sunreclaim_kb >= LEAK_BOUND_KB ||
-	    base.free_kb - end.free_kb >= LEAK_BOUND_KB)
+	    (half1 >= HALF_BOUND_KB && half2 >= HALF_BOUND_KB))
 		meminfo_print_changes(&base.all, &end.all);
 	EXPECT_EQ(0, end_vm.ours)
 		TH_LOG("vmallocinfo names minivmm after its unload");
