@@ -15,11 +15,17 @@
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/preempt.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
 #include "kunit_compat.h"
 
 #include <linux/minivmm.h>
 
 #define MVM_NAME	"minivmm"
+
+struct mvm_vcpu;
+struct mvm_cpuid;
 
 #define MVM_MAX_MEMSLOTS	32
 #define MVM_MAX_VCPUS		1
@@ -80,6 +86,68 @@ struct mvm_vendor_ops {
 	int (*cpu_enable)(struct page *area);
 	void (*cpu_disable)(void);
 	bool (*cpu_hw_on)(void);
+
+	/*
+	 * vCPUs.  vcpu_create allocates the VMCS/VMCB and puts the vCPU in
+	 * its reset state (as KVM: real mode, CS.selector 0xf000, CS.base
+	 * 0xffff0000, RIP 0xfff0, RFLAGS 2, CR0 0x60000010, EFER 0);
+	 * vcpu_free undoes it, on any CPU, with no vCPU loaded anywhere.
+	 * Both run in process context.
+	 */
+	int (*vcpu_create)(struct mvm_vcpu *vcpu);
+	void (*vcpu_free)(struct mvm_vcpu *vcpu);
+
+	/*
+	 * vcpu_load makes the vCPU current on @cpu (VMCLEAR on the CPU it
+	 * was last loaded on, VMPTRLD here; ASID/VPID checks); vcpu_put is
+	 * its inverse when the thread leaves the CPU.  Both are called with
+	 * preemption off, from RUN and from the preempt notifiers.  Every
+	 * other vCPU op below is called only between load and put.
+	 */
+	void (*vcpu_load)(struct mvm_vcpu *vcpu, int cpu);
+	void (*vcpu_put)(struct mvm_vcpu *vcpu);
+
+	/*
+	 * Enter the guest once and come back.  Called with preemption and
+	 * interrupts off.  Copies vcpu->regs (all GPRs, RIP, RFLAGS) into
+	 * the guest before entry and back after the exit, flushes the
+	 * guest TLB tag first if vcpu->tlb_gen is behind vm->tlb_gen, and
+	 * deals with a host NMI that caused the exit before returning.
+	 * Host interrupts that caused the exit are taken by the caller when
+	 * it re-enables interrupts.
+	 */
+	void (*vcpu_enter)(struct mvm_vcpu *vcpu);
+
+	/*
+	 * Act on the exit vcpu_enter returned from.  Called with interrupts
+	 * and preemption on (the vCPU stays loaded through the notifiers).
+	 * Returns 1 to re-enter the guest, 0 when vcpu->run is filled for
+	 * userspace, -errno to fail MINIVMM_RUN.
+	 */
+	int (*handle_exit)(struct mvm_vcpu *vcpu);
+
+	/* Move RIP past the instruction that exited (length from the
+	 * hardware, or decoded when SVM has no NRIPS). */
+	int (*skip_instruction)(struct mvm_vcpu *vcpu);
+
+	/* Queue a hardware exception for the next entry. */
+	void (*queue_exception)(struct mvm_vcpu *vcpu, u8 vector,
+				bool has_error, u32 error_code);
+
+	/* Segments, control registers, EFER; set_sregs validates. */
+	void (*get_sregs)(struct mvm_vcpu *vcpu, struct minivmm_sregs *sregs);
+	int (*set_sregs)(struct mvm_vcpu *vcpu,
+			 const struct minivmm_sregs *sregs);
+
+	/*
+	 * The MSRs whose guest value lives in the VMCS/VMCB (EFER, FS/GS
+	 * base, SYSENTER_*, PAT, and on SVM the VMSAVE set) or that the
+	 * backend switches itself.  Return 0 on success, 1 when @index is
+	 * not the backend's (msr.c then handles it), -EINVAL for a value
+	 * the guest could not write (msr.c injects #GP).
+	 */
+	int (*get_msr)(struct mvm_vcpu *vcpu, u32 index, u64 *data);
+	int (*set_msr)(struct mvm_vcpu *vcpu, u32 index, u64 data);
 };
 
 /* One guest memory slot; npages == 0 means the slot is free. */
@@ -104,11 +172,68 @@ enum {
 
 struct mvm_vm;
 
-/* A virtual CPU.  It lives as long as its VM; its fd holds a VM reference. */
+/* General registers in the hardware's encoding order (ModRM, SDM 2.1.5). */
+enum mvm_reg {
+	MVM_RAX, MVM_RCX, MVM_RDX, MVM_RBX, MVM_RSP, MVM_RBP, MVM_RSI, MVM_RDI,
+	MVM_R8, MVM_R9, MVM_R10, MVM_R11, MVM_R12, MVM_R13, MVM_R14, MVM_R15,
+	MVM_NR_GPRS
+};
+
+/* Where a vCPU is, for kicks (vcpu.c). */
+enum mvm_vcpu_mode {
+	MVM_OUTSIDE_GUEST,
+	MVM_IN_GUEST,
+};
+
+/*
+ * A userspace exit that the next MINIVMM_RUN must finish before entering
+ * the guest (an IN's data into RAX, an MMIO read into a register).
+ */
+typedef int (*mvm_complete_fn)(struct mvm_vcpu *vcpu);
+
+/*
+ * A virtual CPU.  It lives as long as its VM; its fd holds a VM reference.
+ *
+ * @mutex serializes the vCPU's ioctls: RUN holds it while the guest runs,
+ * so register ioctls from another thread wait.  It is taken before
+ * vm->slots_lock (the fault path maps memory under it).
+ * @regs, @rip, @rflags are the authoritative copy between entries; the
+ * backend moves them in and out around each entry.
+ */
 struct mvm_vcpu {
 	struct mvm_vm *vm;
 	u32 id;
 	struct minivmm_run *run;	/* the page userspace mmaps */
+	struct mutex mutex;
+
+	u64 regs[MVM_NR_GPRS];
+	u64 rip;
+	u64 rflags;
+
+	int cpu;			/* last CPU loaded on, -1 if none */
+	int mode;			/* enum mvm_vcpu_mode, for kicks */
+	u64 tlb_gen;			/* vm->tlb_gen as of the last flush */
+	struct preempt_notifier preempt_notifier;
+	struct fpu_guest guest_fpu;
+	u64 guest_xcr0;			/* XSETBV value, 1 at reset */
+
+	mvm_complete_fn complete;	/* NULL: nothing pending */
+	struct {			/* the pending PIO/MMIO, for @complete */
+		u64 gpa;		/* MMIO: address; string PIO: guest address */
+		u32 size;
+		u32 count;
+		int reg;		/* MMIO read: destination enum mvm_reg */
+		bool sign_extend;	/* MMIO read: MOVSX */
+		u8 insn_len;
+	} pending;
+
+	struct mvm_cpuid *cpuid;	/* SET_CPUID2 table, NULL = host default */
+	u64 msr_misc_enable;
+	u64 msr_mtrr_def_type;
+	u64 msr_tsc_adjust;
+
+	void *arch;			/* the backend's (struct vmx_vcpu/svm_vcpu) */
+	u64 stat_exits;
 };
 
 /*
@@ -117,8 +242,9 @@ struct mvm_vcpu {
  * hardware virtualization on (vm.c takes the hardware reference before the
  * fd exists).
  *
- * @lock protects @vcpus.  @slots_lock protects @slots.  Neither is held
- * while taking the other.
+ * @lock protects @vcpus.  @slots_lock protects @slots, @pt and the pins it
+ * holds, and is taken after vcpu->mutex; @lock and @slots_lock are never
+ * held together.
  */
 struct mvm_vm {
 	refcount_t users;
@@ -126,9 +252,13 @@ struct mvm_vm {
 
 	struct mutex lock;
 	struct mvm_vcpu *vcpus[MVM_MAX_VCPUS];
+	unsigned int nr_vcpus;
 
 	struct mutex slots_lock;
 	struct mvm_memslots slots;
+	struct mvm_pt pt;		/* nested page table, under slots_lock */
+	u64 tlb_gen;			/* bumped after each unmap (vcpu.c) */
+	bool dead;			/* inconsistent: every ioctl -EIO */
 };
 
 /* main.c: the module, /dev/minivmm and the system fd ioctls */
@@ -167,9 +297,54 @@ u64 mvm_pt_lookup(struct mvm_pt *pt, u64 gpa);
 unsigned long mvm_pt_unmap_range(struct mvm_pt *pt, u64 gpa, u64 size,
 				 void (*put)(const struct mvm_pt_fmt *, u64));
 
-/* vcpu.c: vCPU objects, the vCPU fd and its run page */
+/* vcpu.c: vCPU objects, the vCPU fd, its run page and the RUN loop */
 int mvm_vcpu_create(struct mvm_vm *vm, unsigned long id);
 void mvm_vcpu_free(struct mvm_vcpu *vcpu);
+void mvm_vm_kick_vcpus(struct mvm_vm *vm);
+void mvm_exit_internal_error(struct mvm_vcpu *vcpu, u32 suberror,
+			     u64 hw_reason, u64 extra);
+void mvm_exit_fail_entry(struct mvm_vcpu *vcpu, u64 hw_reason);
+
+/* fault.c: guest memory behind the nested page table */
+int mvm_handle_page_fault(struct mvm_vcpu *vcpu, u64 gpa, bool write,
+			  bool fetch);
+void mvm_unmap_gpa_range(struct mvm_vm *vm, u64 gpa, u64 size);
+void mvm_mmu_destroy(struct mvm_vm *vm);
+int mvm_read_guest(struct mvm_vm *vm, u64 gpa, void *buf, unsigned int len);
+int mvm_write_guest(struct mvm_vm *vm, u64 gpa, const void *buf,
+		    unsigned int len);
+
+/* io.c: port I/O exits */
+int mvm_handle_io(struct mvm_vcpu *vcpu, u16 port, u8 size, bool in,
+		  bool string, bool rep, u8 insn_len);
+
+/* emulate.c: the few instructions minivmm decodes itself */
+int mvm_handle_mmio(struct mvm_vcpu *vcpu, u64 gpa, bool write);
+int mvm_insn_length(struct mvm_vcpu *vcpu);
+int mvm_gva_to_gpa(struct mvm_vcpu *vcpu, u64 gva, bool write, u64 *gpa);
+int mvm_read_guest_virt(struct mvm_vcpu *vcpu, u64 gva, void *buf,
+			unsigned int len);
+
+/* cpuid.c: the guest's CPUID table and the CPUID exit */
+int mvm_get_supported_cpuid(void __user *argp);
+int mvm_set_cpuid(struct mvm_vcpu *vcpu, void __user *argp);
+int mvm_emulate_cpuid(struct mvm_vcpu *vcpu);
+void mvm_cpuid_free(struct mvm_vcpu *vcpu);
+
+/* msr.c: RDMSR/WRMSR exits and MINIVMM_GET/SET_MSRS; xcr.c: XSETBV */
+int mvm_emulate_rdmsr(struct mvm_vcpu *vcpu);
+int mvm_emulate_wrmsr(struct mvm_vcpu *vcpu);
+int mvm_get_msrs(struct mvm_vcpu *vcpu, void __user *argp);
+int mvm_set_msrs(struct mvm_vcpu *vcpu, void __user *argp);
+int mvm_emulate_xsetbv(struct mvm_vcpu *vcpu);
+void mvm_load_guest_xcr0(struct mvm_vcpu *vcpu, u64 guest_cr4);
+void mvm_load_host_xcr0(struct mvm_vcpu *vcpu, u64 guest_cr4);
+
+/* fpu.c: MINIVMM_GET/SET_FPU and _XSAVE */
+int mvm_get_fpu(struct mvm_vcpu *vcpu, void __user *argp);
+int mvm_set_fpu(struct mvm_vcpu *vcpu, void __user *argp);
+int mvm_get_xsave(struct mvm_vcpu *vcpu, void __user *argp);
+int mvm_set_xsave(struct mvm_vcpu *vcpu, void __user *argp);
 
 /* vmx/vmx.c, svm/svm.c: backend probes; NULL if unusable, *why says why */
 const struct mvm_vendor_ops *vmx_probe(const char **why);

@@ -43,6 +43,13 @@
  */
 #define MINIVMM_CREATE_VM	_IO(MINIVMM_IO, 0x02)
 
+/*
+ * Fills a struct minivmm_cpuid2 with the CPUID leaves minivmm can give a
+ * guest (the host's, filtered).  In: nent = room in entries[].  Out: nent
+ * = entries written.  -E2BIG (nent updated to the size needed) if too few.
+ */
+#define MINIVMM_GET_SUPPORTED_CPUID	_IOWR(MINIVMM_IO, 0x03, struct minivmm_cpuid2)
+
 /* Capabilities for MINIVMM_CHECK_EXTENSION */
 #define MINIVMM_CAP_VENDOR		0	/* MINIVMM_VENDOR_* */
 #define MINIVMM_CAP_NESTED_PAGING	1	/* 1: EPT (VMX) or NPT (SVM) */
@@ -82,6 +89,136 @@ struct minivmm_userspace_memory_region {
 
 /* Returns the size to mmap() from a vCPU fd to see its struct minivmm_run. */
 #define MINIVMM_GET_VCPU_MMAP_SIZE	_IO(MINIVMM_IO, 0x22)
+
+/* ioctls on a vCPU fd */
+
+/*
+ * Enter the guest until an exit userspace must see.  Returns 0 with
+ * run->exit_reason set, or -EINTR (run->exit_reason = MINIVMM_EXIT_INTR)
+ * when a signal is pending or run->immediate_exit is set.
+ */
+#define MINIVMM_RUN			_IO(MINIVMM_IO, 0x60)
+
+/* General registers.  Same layout as KVM's struct kvm_regs. */
+struct minivmm_regs {
+	__u64 rax, rbx, rcx, rdx;
+	__u64 rsi, rdi, rsp, rbp;
+	__u64 r8,  r9,  r10, r11;
+	__u64 r12, r13, r14, r15;
+	__u64 rip, rflags;
+};
+
+/* A segment register.  Same layout as KVM's struct kvm_segment. */
+struct minivmm_segment {
+	__u64 base;
+	__u32 limit;		/* in bytes (already scaled if g = 1) */
+	__u16 selector;
+	__u8  type;
+	__u8  present, dpl, db, s, l, g, avl;
+	__u8  unusable;
+	__u8  padding;		/* must be 0 */
+};
+
+/* GDTR/IDTR.  Same layout as KVM's struct kvm_dtable. */
+struct minivmm_dtable {
+	__u64 base;
+	__u16 limit;
+	__u16 padding[3];	/* must be 0 */
+};
+
+/* Special registers.  Same layout as KVM's struct kvm_sregs. */
+struct minivmm_sregs {
+	struct minivmm_segment cs, ds, es, fs, gs, ss;
+	struct minivmm_segment tr, ldt;
+	struct minivmm_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4, cr8;
+	__u64 efer;
+	__u64 apic_base;
+	/* KVM queues an interrupt from here; minivmm has no interrupt
+	 * injection yet: out always 0, in must be 0. */
+	__u64 interrupt_bitmap[4];
+};
+
+#define MINIVMM_GET_REGS	_IOR(MINIVMM_IO, 0x61, struct minivmm_regs)
+#define MINIVMM_SET_REGS	_IOW(MINIVMM_IO, 0x62, struct minivmm_regs)
+#define MINIVMM_GET_SREGS	_IOR(MINIVMM_IO, 0x63, struct minivmm_sregs)
+#define MINIVMM_SET_SREGS	_IOW(MINIVMM_IO, 0x64, struct minivmm_sregs)
+
+/* x87/SSE state.  Same layout as KVM's struct kvm_fpu. */
+struct minivmm_fpu {
+	__u8  fpr[8][16];
+	__u16 fcw;
+	__u16 fsw;
+	__u8  ftwx;		/* abridged tag word, as FXSAVE stores it */
+	__u8  pad1;		/* must be 0 */
+	__u16 last_opcode;
+	__u64 last_ip;
+	__u64 last_dp;
+	__u8  xmm[16][16];
+	__u32 mxcsr;
+	__u32 pad2;		/* must be 0 */
+};
+
+/*
+ * The whole XSAVE area in the standard (non-compacted) format, as XSAVE
+ * with the guest's XCR0 writes it.  Same layout as KVM's struct kvm_xsave.
+ */
+struct minivmm_xsave {
+	__u32 region[1024];
+};
+
+#define MINIVMM_GET_FPU		_IOR(MINIVMM_IO, 0x65, struct minivmm_fpu)
+#define MINIVMM_SET_FPU		_IOW(MINIVMM_IO, 0x66, struct minivmm_fpu)
+#define MINIVMM_GET_XSAVE	_IOR(MINIVMM_IO, 0x67, struct minivmm_xsave)
+#define MINIVMM_SET_XSAVE	_IOW(MINIVMM_IO, 0x68, struct minivmm_xsave)
+
+/* MSRs.  Same layout as KVM's struct kvm_msr_entry / kvm_msrs. */
+struct minivmm_msr_entry {
+	__u32 index;
+	__u32 reserved;		/* must be 0 */
+	__u64 data;
+};
+
+struct minivmm_msrs {
+	__u32 nmsrs;		/* in: entries that follow, at most 256 */
+	__u32 pad;		/* must be 0 */
+	struct minivmm_msr_entry entries[];
+};
+
+/*
+ * Both return the number of entries processed: processing stops at the
+ * first MSR minivmm does not know or a value the guest could not write.
+ */
+#define MINIVMM_GET_MSRS	_IOWR(MINIVMM_IO, 0x69, struct minivmm_msrs)
+#define MINIVMM_SET_MSRS	_IOW(MINIVMM_IO, 0x6a, struct minivmm_msrs)
+
+/* One CPUID leaf.  Same layout as KVM's struct kvm_cpuid_entry2. */
+struct minivmm_cpuid_entry2 {
+	__u32 function;
+	__u32 index;
+	__u32 flags;		/* MINIVMM_CPUID_FLAG_* */
+	__u32 eax, ebx, ecx, edx;
+	__u32 padding[3];	/* must be 0 */
+};
+
+/* The leaf has subleaves: match on index too. */
+#define MINIVMM_CPUID_FLAG_SIGNIFCANT_INDEX	(1u << 0)
+
+struct minivmm_cpuid2 {
+	__u32 nent;		/* entries that follow, at most 256 */
+	__u32 padding;		/* must be 0 */
+	struct minivmm_cpuid_entry2 entries[];
+};
+
+/*
+ * The CPUID table the guest sees.  Each entry is filtered to what the host
+ * can give and the hypervisor bit (leaf 1, ECX bit 31) is set.  A leaf not
+ * in the table reads as the highest basic leaf does (as on hardware).
+ */
+#define MINIVMM_SET_CPUID2	_IOW(MINIVMM_IO, 0x6b, struct minivmm_cpuid2)
+
+#define MINIVMM_MAX_MSR_ENTRIES		256
+#define MINIVMM_MAX_CPUID_ENTRIES	256
 
 /*
  * The run page: shared between the kernel and the VMM through mmap() of
@@ -156,5 +293,11 @@ struct minivmm_run {
 /* internal.suberror values */
 #define MINIVMM_INTERNAL_ERROR_EMULATION	1
 #define MINIVMM_INTERNAL_ERROR_UNHANDLED_EXIT	4
+
+/*
+ * Port I/O data (run->io.data_offset) lives in the run page after the
+ * struct, from this offset up to the end of the page.
+ */
+#define MINIVMM_RUN_IO_DATA_OFFSET	512
 
 #endif /* _UAPI_LINUX_MINIVMM_H */
