@@ -304,6 +304,8 @@ void mvm_vm_kick_vcpus(struct mvm_vm *vm);
 void mvm_exit_internal_error(struct mvm_vcpu *vcpu, u32 suberror,
 			     u64 hw_reason, u64 extra);
 void mvm_exit_fail_entry(struct mvm_vcpu *vcpu, u64 hw_reason);
+int mvm_handle_hlt(struct mvm_vcpu *vcpu);
+int mvm_handle_shutdown(struct mvm_vcpu *vcpu);
 
 /* fault.c: guest memory behind the nested page table */
 int mvm_handle_page_fault(struct mvm_vcpu *vcpu, u64 gpa, bool write,
