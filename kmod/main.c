@@ -58,6 +58,8 @@ static long mvm_dev_ioctl(struct file *filp, unsigned int ioctl,
 		return mvm_check_extension(arg);
 	case MINIVMM_CREATE_VM:
 		return mvm_vm_create(arg);
+	case MINIVMM_GET_SUPPORTED_CPUID:
+		return mvm_get_supported_cpuid((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -67,7 +69,7 @@ static const struct file_operations mvm_dev_fops = {
 	.owner		= THIS_MODULE,
 	.open		= nonseekable_open,
 	.unlocked_ioctl	= mvm_dev_ioctl,
-	.compat_ioctl	= mvm_dev_ioctl,	/* the arguments are plain integers */
+	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,
 };
 
@@ -134,9 +136,12 @@ static int __init mvm_init(void)
 	if (r)
 		return r;
 
+	/* vCPU threads follow their CPU with preempt notifiers (vcpu.c). */
+	preempt_notifier_inc();
+
 	r = misc_register(&mvm_dev);
 	if (r)
-		goto err_hw_exit;
+		goto err_notifier_dec;
 
 	pr_info(MVM_NAME ": %s backend ready%s%s%s%s\n", mvm_ops->name,
 		mvm_ops->caps.nested_paging ? ", nested paging" : "",
@@ -145,7 +150,8 @@ static int __init mvm_init(void)
 		mvm_ops->caps.next_rip ? ", next-RIP" : "");
 	return 0;
 
-err_hw_exit:
+err_notifier_dec:
+	preempt_notifier_dec();
 	mvm_hw_exit();
 	return r;
 }
@@ -153,6 +159,7 @@ err_hw_exit:
 static void __exit mvm_exit(void)
 {
 	misc_deregister(&mvm_dev);
+	preempt_notifier_dec();
 	mvm_hw_exit();
 }
 

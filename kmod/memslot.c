@@ -129,9 +129,15 @@ int mvm_set_memory_region(struct mvm_vm *vm, void __user *argp)
 		s->flags = r.flags;
 		fallthrough;
 	case MVM_MEMSLOT_MOVE:
+		/* Nothing may stay mapped at the old place (HARDENING row 7). */
+		if (op == MVM_MEMSLOT_MOVE)
+			mvm_unmap_gpa_range(vm, s->base_gfn << PAGE_SHIFT,
+					    s->npages << PAGE_SHIFT);
 		s->base_gfn = r.guest_phys_addr >> PAGE_SHIFT;
 		break;
 	case MVM_MEMSLOT_DELETE:
+		mvm_unmap_gpa_range(vm, s->base_gfn << PAGE_SHIFT,
+				    s->npages << PAGE_SHIFT);
 		memset(s, 0, sizeof(*s));
 		break;
 	}

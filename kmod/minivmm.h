@@ -212,6 +212,7 @@ struct mvm_vcpu {
 
 	int cpu;			/* last CPU loaded on, -1 if none */
 	int mode;			/* enum mvm_vcpu_mode, for kicks */
+	int run_cpu;			/* the CPU it is in guest mode on */
 	u64 tlb_gen;			/* vm->tlb_gen as of the last flush */
 	struct preempt_notifier preempt_notifier;
 	struct fpu_guest guest_fpu;
@@ -219,11 +220,14 @@ struct mvm_vcpu {
 
 	mvm_complete_fn complete;	/* NULL: nothing pending */
 	struct {			/* the pending PIO/MMIO, for @complete */
-		u64 gpa;		/* MMIO: address; string PIO: guest address */
-		u32 size;
-		u32 count;
+		u64 gpa;		/* MMIO: address */
+		u64 gva;		/* INS: linear address of the chunk */
+		u32 size;		/* bytes per element / access */
+		u32 count;		/* string PIO: elements in this chunk */
 		int reg;		/* MMIO read: destination enum mvm_reg */
 		bool sign_extend;	/* MMIO read: MOVSX */
+		bool rep;		/* string PIO: REP prefix */
+		u8 addr_bytes;		/* string PIO: address size, 2/4/8 */
 		u8 insn_len;
 	} pending;
 

@@ -12,14 +12,285 @@
  * change it at any moment, so the kernel reads each input once
  * (READ_ONCE) and checks it before use (CVE-2019-14821 came from indexing
  * with a value in such a shared page).
+ *
+ * MINIVMM_RUN is the loop below: enter the guest through the backend,
+ * handle the exit, and go round again until an exit needs userspace, a
+ * signal is pending, or an error occurs.  The guest runs with preemption
+ * and interrupts off; between entries both are on, so the thread can be
+ * preempted or migrated, and the preempt notifiers move the backend's
+ * per-CPU state (VMCS/VMCB, host MSRs) with it (HARDENING row 12).  Host
+ * interrupts that forced an exit are taken when interrupts come back on,
+ * before the exit is handled (row 13).
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
+#include <asm/fpu/api.h>
 
 #include "minivmm.h"
+
+static struct mvm_vcpu *mvm_preempt_vcpu(struct preempt_notifier *pn)
+{
+	return container_of(pn, struct mvm_vcpu, preempt_notifier);
+}
+
+static void mvm_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	mvm_ops->vcpu_load(mvm_preempt_vcpu(pn), cpu);
+}
+
+static void mvm_sched_out(struct preempt_notifier *pn,
+			  struct task_struct *next)
+{
+	mvm_ops->vcpu_put(mvm_preempt_vcpu(pn));
+}
+
+static struct preempt_ops mvm_preempt_ops = {
+	.sched_in	= mvm_sched_in,
+	.sched_out	= mvm_sched_out,
+};
+
+/* Make the vCPU current on this CPU and follow the thread if it moves. */
+static void mvm_vcpu_load(struct mvm_vcpu *vcpu)
+{
+	int cpu = get_cpu();
+
+	preempt_notifier_register(&vcpu->preempt_notifier);
+	mvm_ops->vcpu_load(vcpu, cpu);
+	put_cpu();
+}
+
+static void mvm_vcpu_put(struct mvm_vcpu *vcpu)
+{
+	preempt_disable();
+	mvm_ops->vcpu_put(vcpu);
+	preempt_notifier_unregister(&vcpu->preempt_notifier);
+	preempt_enable();
+}
+
+static void mvm_kick_nop(void *info)
+{
+}
+
+/*
+ * Force every vCPU of @vm that is in guest mode out of it, and wait until
+ * it is out.  The vCPU sets its mode before it checks vm->tlb_gen with
+ * interrupts off, so a vCPU that misses the IPI sees the new generation.
+ */
+void mvm_vm_kick_vcpus(struct mvm_vm *vm)
+{
+	struct mvm_vcpu *vcpu;
+	int i;
+
+	smp_mb();
+	for (i = 0; i < MVM_MAX_VCPUS; i++) {
+		vcpu = READ_ONCE(vm->vcpus[i]);
+		if (vcpu && READ_ONCE(vcpu->mode) == MVM_IN_GUEST)
+			smp_call_function_single(READ_ONCE(vcpu->run_cpu),
+						 mvm_kick_nop, NULL, 1);
+	}
+}
+
+void mvm_exit_internal_error(struct mvm_vcpu *vcpu, u32 suberror,
+			     u64 hw_reason, u64 extra)
+{
+	struct minivmm_run *run = vcpu->run;
+
+	memset(&run->internal, 0, sizeof(run->internal));
+	run->exit_reason = MINIVMM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = suberror;
+	run->internal.ndata = 2;
+	run->internal.data[0] = hw_reason;
+	run->internal.data[1] = extra;
+}
+
+void mvm_exit_fail_entry(struct mvm_vcpu *vcpu, u64 hw_reason)
+{
+	struct minivmm_run *run = vcpu->run;
+
+	memset(&run->fail_entry, 0, sizeof(run->fail_entry));
+	run->exit_reason = MINIVMM_EXIT_FAIL_ENTRY;
+	run->fail_entry.hardware_entry_failure_reason = hw_reason;
+	run->fail_entry.cpu = raw_smp_processor_id();
+}
+
+/* HLT: minivmm has no interrupt injection yet, so userspace decides. */
+int mvm_handle_hlt(struct mvm_vcpu *vcpu)
+{
+	vcpu->run->exit_reason = MINIVMM_EXIT_HLT;
+	return 0;
+}
+
+/* A triple fault (SDM vol 3A 6.15 "Double Fault", APM 15.9 SHUTDOWN). */
+int mvm_handle_shutdown(struct mvm_vcpu *vcpu)
+{
+	vcpu->run->exit_reason = MINIVMM_EXIT_SHUTDOWN;
+	return 0;
+}
+
+/*
+ * Enter the guest once.  Returns false without entering when a signal or
+ * a reschedule came in after the last check.
+ */
+static bool mvm_vcpu_enter(struct mvm_vcpu *vcpu)
+{
+	bool entered = false;
+
+	preempt_disable();
+	local_irq_disable();
+	/* The guest's FPU registers must be live (fpu_swap_kvm_fpstate). */
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
+
+	WRITE_ONCE(vcpu->run_cpu, smp_processor_id());
+	WRITE_ONCE(vcpu->mode, MVM_IN_GUEST);
+	/* Pairs with the barrier in mvm_vm_kick_vcpus(). */
+	smp_mb();
+	if (!signal_pending(current) && !need_resched()) {
+		mvm_ops->vcpu_enter(vcpu);
+		vcpu->stat_exits++;
+		entered = true;
+	}
+	WRITE_ONCE(vcpu->mode, MVM_OUTSIDE_GUEST);
+	local_irq_enable();
+	preempt_enable();
+	return entered;
+}
+
+static int mvm_vcpu_run(struct mvm_vcpu *vcpu)
+{
+	struct minivmm_run *run = vcpu->run;
+	mvm_complete_fn complete;
+	int r = 1;
+
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
+	mvm_vcpu_load(vcpu);
+
+	/* Finish the IN or MMIO read the VMM has just served. */
+	complete = vcpu->complete;
+	vcpu->complete = NULL;
+	if (complete)
+		r = complete(vcpu);
+
+	if (r > 0 && READ_ONCE(run->immediate_exit))
+		r = -EINTR;
+
+	while (r > 0) {
+		if (signal_pending(current)) {
+			r = -EINTR;
+			break;
+		}
+		cond_resched();
+		if (mvm_vcpu_enter(vcpu))
+			r = mvm_ops->handle_exit(vcpu);
+	}
+	if (r == -EINTR)
+		run->exit_reason = MINIVMM_EXIT_INTR;
+
+	mvm_vcpu_put(vcpu);
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
+	return r;
+}
+
+/* struct minivmm_regs is KVM's order; vcpu->regs is the hardware's. */
+static const u8 mvm_uapi_reg_order[MVM_NR_GPRS] = {
+	MVM_RAX, MVM_RBX, MVM_RCX, MVM_RDX, MVM_RSI, MVM_RDI, MVM_RSP, MVM_RBP,
+	MVM_R8, MVM_R9, MVM_R10, MVM_R11, MVM_R12, MVM_R13, MVM_R14, MVM_R15,
+};
+
+/* RFLAGS bits that must be 0 (SDM vol 1 3.4.3): 63:22, 15, 5, 3. */
+#define MVM_RFLAGS_RESERVED	(~0x3fffffULL | BIT(15) | BIT(5) | BIT(3))
+#define MVM_RFLAGS_FIXED	BIT(1)
+
+static int mvm_get_regs(struct mvm_vcpu *vcpu, void __user *argp)
+{
+	struct minivmm_regs regs;
+	u64 *out = (u64 *)&regs;
+	int i;
+
+	for (i = 0; i < MVM_NR_GPRS; i++)
+		out[i] = vcpu->regs[mvm_uapi_reg_order[i]];
+	regs.rip = vcpu->rip;
+	regs.rflags = vcpu->rflags;
+	return copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
+}
+
+static int mvm_set_regs(struct mvm_vcpu *vcpu, void __user *argp)
+{
+	struct minivmm_regs regs;
+	const u64 *in = (const u64 *)&regs;
+	int i;
+
+	if (copy_from_user(&regs, argp, sizeof(regs)))
+		return -EFAULT;
+	if ((regs.rflags & MVM_RFLAGS_RESERVED) ||
+	    !(regs.rflags & MVM_RFLAGS_FIXED))
+		return -EINVAL;
+	for (i = 0; i < MVM_NR_GPRS; i++)
+		vcpu->regs[mvm_uapi_reg_order[i]] = in[i];
+	vcpu->rip = regs.rip;
+	vcpu->rflags = regs.rflags;
+	return 0;
+}
+
+static bool mvm_segment_ok(const struct minivmm_segment *s)
+{
+	return !s->padding;
+}
+
+static int mvm_get_sregs(struct mvm_vcpu *vcpu, void __user *argp)
+{
+	struct minivmm_sregs sregs;
+
+	memset(&sregs, 0, sizeof(sregs));
+	mvm_vcpu_load(vcpu);
+	mvm_ops->get_sregs(vcpu, &sregs);
+	mvm_vcpu_put(vcpu);
+	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
+}
+
+static int mvm_set_sregs(struct mvm_vcpu *vcpu, void __user *argp)
+{
+	const struct minivmm_segment *segs[8];
+	struct minivmm_sregs sregs;
+	int i, r;
+
+	if (copy_from_user(&sregs, argp, sizeof(sregs)))
+		return -EFAULT;
+	segs[0] = &sregs.cs; segs[1] = &sregs.ds; segs[2] = &sregs.es;
+	segs[3] = &sregs.fs; segs[4] = &sregs.gs; segs[5] = &sregs.ss;
+	segs[6] = &sregs.tr; segs[7] = &sregs.ldt;
+	for (i = 0; i < ARRAY_SIZE(segs); i++)
+		if (!mvm_segment_ok(segs[i]))
+			return -EINVAL;
+	if (sregs.gdt.padding[0] || sregs.gdt.padding[1] ||
+	    sregs.gdt.padding[2] || sregs.idt.padding[0] ||
+	    sregs.idt.padding[1] || sregs.idt.padding[2])
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(sregs.interrupt_bitmap); i++)
+		if (sregs.interrupt_bitmap[i])
+			return -EINVAL;
+
+	mvm_vcpu_load(vcpu);
+	r = mvm_ops->set_sregs(vcpu, &sregs);
+	mvm_vcpu_put(vcpu);
+	return r;
+}
+
+/* MSR ioctls reach the backend's VMCS/VMCB: load the vCPU around them. */
+static int mvm_msr_ioctl(struct mvm_vcpu *vcpu, void __user *argp, bool set)
+{
+	int r;
+
+	mvm_vcpu_load(vcpu);
+	r = set ? mvm_set_msrs(vcpu, argp) : mvm_get_msrs(vcpu, argp);
+	mvm_vcpu_put(vcpu);
+	return r;
+}
 
 static int mvm_vcpu_release(struct inode *inode, struct file *filp)
 {
@@ -34,13 +305,63 @@ static long mvm_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 {
 	struct mvm_vcpu *vcpu = filp->private_data;
 
-	if (vcpu->vm->mm != current->mm)
+	void __user *argp = (void __user *)arg;
+	long r;
+
+	if (vcpu->vm->mm != current->mm || READ_ONCE(vcpu->vm->dead))
 		return -EIO;
 
-	switch (ioctl) {
-	default:
+	/* One ioctl at a time per vCPU; a kill -9 must not wait for RUN. */
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+
+	if (!mvm_ops->vcpu_enter) { /* SCAFFOLD */
+		mutex_unlock(&vcpu->mutex);
 		return -ENOTTY;
 	}
+	switch (ioctl) {
+	case MINIVMM_RUN:
+		r = arg ? -EINVAL : mvm_vcpu_run(vcpu);
+		break;
+	case MINIVMM_GET_REGS:
+		r = mvm_get_regs(vcpu, argp);
+		break;
+	case MINIVMM_SET_REGS:
+		r = mvm_set_regs(vcpu, argp);
+		break;
+	case MINIVMM_GET_SREGS:
+		r = mvm_get_sregs(vcpu, argp);
+		break;
+	case MINIVMM_SET_SREGS:
+		r = mvm_set_sregs(vcpu, argp);
+		break;
+	case MINIVMM_GET_MSRS:
+		r = mvm_msr_ioctl(vcpu, argp, false);
+		break;
+	case MINIVMM_SET_MSRS:
+		r = mvm_msr_ioctl(vcpu, argp, true);
+		break;
+	case MINIVMM_SET_CPUID2:
+		r = mvm_set_cpuid(vcpu, argp);
+		break;
+	case MINIVMM_GET_FPU:
+		r = mvm_get_fpu(vcpu, argp);
+		break;
+	case MINIVMM_SET_FPU:
+		r = mvm_set_fpu(vcpu, argp);
+		break;
+	case MINIVMM_GET_XSAVE:
+		r = mvm_get_xsave(vcpu, argp);
+		break;
+	case MINIVMM_SET_XSAVE:
+		r = mvm_set_xsave(vcpu, argp);
+		break;
+	default:
+		r = -ENOTTY;
+		break;
+	}
+	mutex_unlock(&vcpu->mutex);
+	return r;
 }
 
 static vm_fault_t mvm_vcpu_fault(struct vm_fault *vmf)
@@ -82,6 +403,10 @@ static const struct file_operations mvm_vcpu_fops = {
 /* Called from VM destruction, when no vCPU fd is left. */
 void mvm_vcpu_free(struct mvm_vcpu *vcpu)
 {
+	if (mvm_ops->vcpu_free) /* SCAFFOLD */
+		mvm_ops->vcpu_free(vcpu);
+	mvm_cpuid_free(vcpu);
+	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 	free_page((unsigned long)vcpu->run);
 	kfree(vcpu);
 }
@@ -109,6 +434,16 @@ int mvm_vcpu_create(struct mvm_vm *vm, unsigned long id)
 	}
 	vcpu->vm = vm;
 	vcpu->id = id;
+	mutex_init(&vcpu->mutex);
+	preempt_notifier_init(&vcpu->preempt_notifier, &mvm_preempt_ops);
+	vcpu->guest_xcr0 = XFEATURE_MASK_FP;	/* XCR0 at reset, SDM 13.3 */
+	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu)) {
+		r = -ENOMEM;
+		goto err_free_run;
+	}
+	r = mvm_ops->vcpu_create ? mvm_ops->vcpu_create(vcpu) : 0; /* SCAFFOLD */
+	if (r)
+		goto err_free_fpu;
 
 	mutex_lock(&vm->lock);
 	if (vm->vcpus[id]) {
@@ -138,6 +473,11 @@ err_put_vm:
 	put_unused_fd(fd);
 err_unlock:
 	mutex_unlock(&vm->lock);
+	if (mvm_ops->vcpu_free) /* SCAFFOLD */
+		mvm_ops->vcpu_free(vcpu);
+err_free_fpu:
+	fpu_free_guest_fpstate(&vcpu->guest_fpu);
+err_free_run:
 	free_page((unsigned long)vcpu->run);
 err_free_vcpu:
 	kfree(vcpu);

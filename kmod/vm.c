@@ -30,6 +30,8 @@ static void mvm_vm_destroy(struct mvm_vm *vm)
 	for (i = 0; i < MVM_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
 			mvm_vcpu_free(vm->vcpus[i]);
+	/* No vCPU is left to use a mapping: unpin and free the table. */
+	mvm_mmu_destroy(vm);
 	mmdrop(vm->mm);
 	kfree(vm);
 	mvm_hw_put();
@@ -104,10 +106,13 @@ int mvm_vm_create(unsigned long type)
 	mutex_init(&vm->slots_lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
+	r = mvm_pt_init(&vm->pt, mvm_ops->pt_fmt);
+	if (r)
+		goto err_drop_mm;
 
 	r = mvm_hw_get();
 	if (r)
-		goto err_drop_mm;
+		goto err_destroy_pt;
 
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
@@ -128,6 +133,8 @@ err_put_fd:
 	put_unused_fd(fd);
 err_put_hw:
 	mvm_hw_put();
+err_destroy_pt:
+	mvm_mmu_destroy(vm);
 err_drop_mm:
 	mmdrop(vm->mm);
 	kfree(vm);

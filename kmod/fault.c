@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest memory behind the nested page table (EPT on VMX, NPT on SVM).
+ *
+ * Guest memory is the VMM's own anonymous memory, described by memory
+ * slots (memslot.c).  The nested page table starts empty; the first guest
+ * access to a page faults (EPT violation / NPF) and lands here, where the
+ * backing page is pinned (pin_user_pages_fast with FOLL_LONGTERM) and
+ * mapped.  A pinned page stays pinned until its slot is deleted or moved,
+ * or the VM is destroyed.
+ *
+ * Why pin and not follow the host's mappings with an MMU notifier: a pin
+ * is simple to get right and is what HARDENING.md row 8 asks at minimum:
+ * the guest can only ever reach pages the host holds a reference on, and
+ * GUP refuses VM_IO / VM_PFNMAP mappings, so device memory cannot be
+ * mapped into a guest.  The cost is that guest memory the guest has
+ * touched cannot be swapped, migrated or merged while the slot exists.
+ * An MMU notifier (zap on invalidate_range_start, refault later) is the
+ * planned replacement; Documentation/design.rst says so.
+ *
+ * Unmapping must not unpin a page the guest can still reach through a
+ * stale TLB entry.  So mvm_unmap_gpa_range() clears entries, bumps
+ * vm->tlb_gen, kicks every vCPU out of guest mode (the backend flushes the
+ * guest TLB tag before it enters again), and only then unpins.
+ *
+ * Everything here runs under vm->slots_lock, which also serializes fault
+ * handling against slot changes.
+ */
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/io.h>
+
+#include "minivmm.h"
+
+/* The leaves (pages) unmapped before one flush. */
+#define MVM_ZAP_BATCH	64
+
+static bool mvm_leaf_writable(const struct mvm_pt_fmt *fmt, u64 leaf)
+{
+	return (leaf & fmt->leaf_write) == fmt->leaf_write;
+}
+
+static void mvm_unpin_leaf(const struct mvm_pt_fmt *fmt, u64 leaf)
+{
+	struct page *page = pfn_to_page((leaf & fmt->addr_mask) >> PAGE_SHIFT);
+
+	/* A writable page may have been written by the guest. */
+	unpin_user_pages_dirty_lock(&page, 1, mvm_leaf_writable(fmt, leaf));
+}
+
+/*
+ * Unmap [gpa, gpa + size) from the nested page table and unpin what was
+ * mapped there, after every vCPU has stopped using it.
+ */
+void mvm_unmap_gpa_range(struct mvm_vm *vm, u64 gpa, u64 size)
+{
+	const struct mvm_pt_fmt *fmt = vm->pt.fmt;
+	u64 end = gpa + size, chunk, leaf, a;
+	u64 batch[MVM_ZAP_BATCH];
+	unsigned int n, i;
+
+	lockdep_assert_held(&vm->slots_lock);
+
+	for (; gpa < end; gpa += chunk) {
+		chunk = min_t(u64, end - gpa, MVM_ZAP_BATCH * PAGE_SIZE);
+		n = 0;
+		for (a = gpa; a < gpa + chunk; a += PAGE_SIZE) {
+			leaf = mvm_pt_lookup(&vm->pt, a);
+			if (leaf)
+				batch[n++] = leaf;
+		}
+		if (!n)
+			continue;
+		mvm_pt_unmap_range(&vm->pt, gpa, chunk, NULL);
+		WRITE_ONCE(vm->tlb_gen, vm->tlb_gen + 1);
+		mvm_vm_kick_vcpus(vm);
+		for (i = 0; i < n; i++)
+			mvm_unpin_leaf(fmt, batch[i]);
+	}
+}
+
+/* VM destruction: no vCPU exists any more, so nothing can use a mapping. */
+void mvm_mmu_destroy(struct mvm_vm *vm)
+{
+	if (vm->pt.root)
+		mvm_pt_destroy(&vm->pt, mvm_unpin_leaf);
+}
+
+/*
+ * Pin the page behind @gpa and map it.  A slot whose backing memory the
+ * VMM mapped read-only (or made so since) is mapped read-only for reads;
+ * a write to it then fails the RUN with -EFAULT, as on KVM.
+ */
+static int mvm_map_page(struct mvm_vm *vm, const struct mvm_memslot *slot,
+			u64 gpa, bool write)
+{
+	unsigned long hva = slot->uaddr +
+			    ((gpa >> PAGE_SHIFT) - slot->base_gfn) * PAGE_SIZE;
+	bool writable = !(slot->flags & MINIVMM_MEM_READONLY);
+	struct page *page;
+	int r;
+
+	r = pin_user_pages_fast(hva, 1, FOLL_LONGTERM |
+				(writable ? FOLL_WRITE : 0), &page);
+	if (r != 1 && writable && !write) {
+		writable = false;
+		r = pin_user_pages_fast(hva, 1, FOLL_LONGTERM, &page);
+	}
+	if (r != 1)
+		return r < 0 ? r : -EFAULT;
+
+	r = mvm_pt_map(&vm->pt, gpa,
+		       mvm_pt_make_leaf(vm->pt.fmt, page_to_phys(page),
+					writable, true));
+	if (r)
+		unpin_user_pages_dirty_lock(&page, 1, false);
+	return r;
+}
+
+/*
+ * An EPT violation or NPF at @gpa.  Returns 1 to re-enter the guest, 0
+ * when the access became an MMIO exit for userspace, -errno to fail RUN.
+ */
+int mvm_handle_page_fault(struct mvm_vcpu *vcpu, u64 gpa, bool write,
+			  bool fetch)
+{
+	struct mvm_vm *vm = vcpu->vm;
+	const struct mvm_memslot *slot;
+	u64 leaf, page_gpa = gpa & PAGE_MASK;
+	int r;
+
+	mutex_lock(&vm->slots_lock);
+	slot = mvm_memslot_find(vm, gpa >> PAGE_SHIFT);
+	if (!slot || (write && (slot->flags & MINIVMM_MEM_READONLY))) {
+		/* Not RAM (or not writable RAM): the VMM emulates it. */
+		mutex_unlock(&vm->slots_lock);
+		return mvm_handle_mmio(vcpu, gpa, write);
+	}
+
+	leaf = mvm_pt_lookup(&vm->pt, page_gpa);
+	if (!leaf) {
+		r = mvm_map_page(vm, slot, page_gpa, write);
+	} else if (write && !mvm_leaf_writable(vm->pt.fmt, leaf)) {
+		/* Mapped read-only because the host mapping was: still is. */
+		r = -EFAULT;
+	} else {
+		/* Already mapped: a stale translation; flush it. */
+		WRITE_ONCE(vm->tlb_gen, vm->tlb_gen + 1);
+		r = 0;
+	}
+	mutex_unlock(&vm->slots_lock);
+	return r ? r : 1;
+}
+
+/*
+ * Copy guest memory through the slots' userspace mappings.  Only the VM's
+ * own process reaches here (the ioctls check vm->mm), so copy_*_user()
+ * sees the right address space.  -EFAULT when part of the range is not in
+ * a slot or not mapped by the VMM.
+ */
+static int mvm_guest_copy(struct mvm_vm *vm, u64 gpa, void *buf,
+			  unsigned int len, bool to_guest)
+{
+	const struct mvm_memslot *slot;
+	unsigned int n;
+	void __user *hva;
+	int r = 0;
+
+	mutex_lock(&vm->slots_lock);
+	while (len) {
+		slot = mvm_memslot_find(vm, gpa >> PAGE_SHIFT);
+		if (!slot || (to_guest && (slot->flags & MINIVMM_MEM_READONLY))) {
+			r = -EFAULT;
+			break;
+		}
+		n = min_t(u64, len, PAGE_SIZE - offset_in_page(gpa));
+		hva = (void __user *)(unsigned long)(slot->uaddr +
+			(gpa - (slot->base_gfn << PAGE_SHIFT)));
+		if (to_guest ? copy_to_user(hva, buf, n) :
+			       copy_from_user(buf, hva, n)) {
+			r = -EFAULT;
+			break;
+		}
+		gpa += n;
+		buf += n;
+		len -= n;
+	}
+	mutex_unlock(&vm->slots_lock);
+	return r;
+}
+
+int mvm_read_guest(struct mvm_vm *vm, u64 gpa, void *buf, unsigned int len)
+{
+	return mvm_guest_copy(vm, gpa, buf, len, false);
+}
+
+int mvm_write_guest(struct mvm_vm *vm, u64 gpa, const void *buf,
+		    unsigned int len)
+{
+	return mvm_guest_copy(vm, gpa, (void *)buf, len, true);
+}
