@@ -226,6 +226,8 @@ struct mvm_vcpu {
 		u32 count;		/* string PIO: elements in this chunk */
 		int reg;		/* MMIO read: destination enum mvm_reg */
 		bool sign_extend;	/* MMIO read: MOVSX */
+		bool high_byte;		/* MMIO read: @reg's bits 15:8 (AH..BH) */
+		u8 dst_size;		/* MMIO read: bytes of @reg written */
 		bool rep;		/* string PIO: REP prefix */
 		u8 addr_bytes;		/* string PIO: address size, 2/4/8 */
 		u8 insn_len;
