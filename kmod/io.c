@@ -55,7 +55,7 @@ static u64 mvm_addr_mask(unsigned int bytes)
 }
 
 /* IN: the VMM's data goes to AL/AX/EAX (SDM vol 2 "IN"). */
-static int mvm_complete_pio_in(struct mvm_vcpu *vcpu)
+VISIBLE_IF_KUNIT int mvm_complete_pio_in(struct mvm_vcpu *vcpu)
 {
 	u32 val = 0;
 
@@ -69,6 +69,7 @@ static int mvm_complete_pio_in(struct mvm_vcpu *vcpu)
 	vcpu->rip += vcpu->pending.insn_len;
 	return 1;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvm_complete_pio_in);
 
 static int mvm_complete_pio_out(struct mvm_vcpu *vcpu)
 {
@@ -80,7 +81,7 @@ static int mvm_complete_pio_out(struct mvm_vcpu *vcpu)
  * Move the string registers past the chunk the VMM handled; RIP moves on
  * only when the whole (rep) string is done (SDM vol 2 "REP").
  */
-static void mvm_string_advance(struct mvm_vcpu *vcpu, int reg)
+VISIBLE_IF_KUNIT void mvm_string_advance(struct mvm_vcpu *vcpu, int reg)
 {
 	unsigned int abytes = vcpu->pending.addr_bytes;
 	u64 step = (u64)vcpu->pending.count * vcpu->pending.size;
@@ -99,6 +100,7 @@ static void mvm_string_advance(struct mvm_vcpu *vcpu, int reg)
 	if (!(rcx & mvm_addr_mask(abytes)))
 		vcpu->rip += vcpu->pending.insn_len;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvm_string_advance);
 
 static int mvm_complete_outs(struct mvm_vcpu *vcpu)
 {
@@ -141,16 +143,16 @@ static unsigned int mvm_addr_bytes(const struct minivmm_sregs *sregs)
  * Set up one chunk of INS/OUTS: as many elements as fit in the run page's
  * data area and in the guest page the string starts in.
  */
-static int mvm_string_io(struct mvm_vcpu *vcpu, bool in, bool rep)
+VISIBLE_IF_KUNIT int mvm_string_io(struct mvm_vcpu *vcpu,
+				   const struct minivmm_sregs *sregs,
+				   bool in, bool rep)
 {
 	struct minivmm_run *run = vcpu->run;
-	struct minivmm_sregs sregs;
 	unsigned int size = vcpu->pending.size, abytes;
 	u64 count, off, gva, room;
 	int r;
 
-	mvm_ops->get_sregs(vcpu, &sregs);
-	abytes = mvm_addr_bytes(&sregs);
+	abytes = mvm_addr_bytes(sregs);
 	count = rep ? vcpu->regs[MVM_RCX] & mvm_addr_mask(abytes) : 1;
 	if (!count) {
 		/* rep with RCX = 0 does nothing (SDM vol 2 "REP"). */
@@ -158,7 +160,7 @@ static int mvm_string_io(struct mvm_vcpu *vcpu, bool in, bool rep)
 		return 1;
 	}
 	off = vcpu->regs[in ? MVM_RDI : MVM_RSI] & mvm_addr_mask(abytes);
-	gva = (in ? sregs.es.base : sregs.ds.base) + off;
+	gva = (in ? sregs->es.base : sregs->ds.base) + off;
 	if (abytes != 8)
 		gva = (u32)gva;
 
@@ -191,6 +193,7 @@ static int mvm_string_io(struct mvm_vcpu *vcpu, bool in, bool rep)
 	vcpu->complete = mvm_complete_outs;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvm_string_io);
 
 /*
  * A port I/O exit, decoded by the backend: @insn_len is the length of the
@@ -200,6 +203,7 @@ int mvm_handle_io(struct mvm_vcpu *vcpu, u16 port, u8 size, bool in,
 		  bool string, bool rep, u8 insn_len)
 {
 	struct minivmm_run *run = vcpu->run;
+	struct minivmm_sregs sregs;
 
 	if (size != 1 && size != 2 && size != 4) {
 		mvm_exit_internal_error(vcpu, MINIVMM_INTERNAL_ERROR_EMULATION,
@@ -215,8 +219,10 @@ int mvm_handle_io(struct mvm_vcpu *vcpu, u16 port, u8 size, bool in,
 	vcpu->pending.size = size;
 	vcpu->pending.insn_len = insn_len;
 
-	if (string)
-		return mvm_string_io(vcpu, in, rep);
+	if (string) {
+		mvm_ops->get_sregs(vcpu, &sregs);
+		return mvm_string_io(vcpu, &sregs, in, rep);
+	}
 
 	if (in) {
 		memset(mvm_io_data(vcpu), 0, size);
@@ -227,3 +233,4 @@ int mvm_handle_io(struct mvm_vcpu *vcpu, u16 port, u8 size, bool in,
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvm_handle_io);

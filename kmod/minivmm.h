@@ -325,6 +325,12 @@ int mvm_write_guest(struct mvm_vm *vm, u64 gpa, const void *buf,
 /* io.c: port I/O exits */
 int mvm_handle_io(struct mvm_vcpu *vcpu, u16 port, u8 size, bool in,
 		  bool string, bool rep, u8 insn_len);
+#if IS_ENABLED(CONFIG_KUNIT)
+int mvm_complete_pio_in(struct mvm_vcpu *vcpu);
+void mvm_string_advance(struct mvm_vcpu *vcpu, int reg);
+int mvm_string_io(struct mvm_vcpu *vcpu, const struct minivmm_sregs *sregs,
+		  bool in, bool rep);
+#endif
 
 /* emulate.c: the few instructions minivmm decodes itself */
 int mvm_handle_mmio(struct mvm_vcpu *vcpu, u64 gpa, bool write);
