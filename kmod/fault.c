@@ -136,9 +136,11 @@ int mvm_handle_page_fault(struct mvm_vcpu *vcpu, u64 gpa, bool write,
 	if (!slot || (write && (slot->flags & MINIVMM_MEM_READONLY))) {
 		/* Not RAM (or not writable RAM): the VMM emulates it. */
 		mutex_unlock(&vm->slots_lock);
+		mvm_stat_exit(vcpu, MVM_EXIT_KIND_MMIO);
 		return mvm_handle_mmio(vcpu, gpa, write);
 	}
 
+	mvm_stat_exit(vcpu, MVM_EXIT_KIND_NPF);
 	leaf = mvm_pt_lookup(&vm->pt, page_gpa);
 	if (!leaf) {
 		r = mvm_map_page(vm, slot, page_gpa, write);

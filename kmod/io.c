@@ -210,6 +210,7 @@ int mvm_handle_io(struct mvm_vcpu *vcpu, u16 port, u8 size, bool in,
 					port, size);
 		return 0;
 	}
+	mvm_stat_exit(vcpu, MVM_EXIT_KIND_IO);
 	run->exit_reason = MINIVMM_EXIT_IO;
 	run->io.direction = in ? MINIVMM_EXIT_IO_IN : MINIVMM_EXIT_IO_OUT;
 	run->io.size = size;

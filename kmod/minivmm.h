@@ -185,6 +185,38 @@ enum mvm_vcpu_mode {
 	MVM_IN_GUEST,
 };
 
+/* What the exits of one vCPU were, by the generic handler that took them. */
+enum mvm_exit_kind {
+	MVM_EXIT_KIND_IO,		/* port I/O (to userspace) */
+	MVM_EXIT_KIND_MMIO,		/* MMIO (to userspace) */
+	MVM_EXIT_KIND_NPF,		/* nested page fault mapped in the kernel */
+	MVM_EXIT_KIND_CPUID,
+	MVM_EXIT_KIND_MSR,		/* RDMSR/WRMSR */
+	MVM_EXIT_KIND_HLT,
+	MVM_EXIT_KIND_SHUTDOWN,
+	MVM_EXIT_KIND_FAIL_ENTRY,
+	MVM_EXIT_KIND_INTERNAL,		/* internal error */
+	MVM_EXIT_KIND_OTHER,		/* host interrupts, exceptions, the rest */
+	MVM_EXIT_KIND_NR
+};
+
+#define MVM_LATENCY_BUCKETS	32	/* bucket i: [2^i, 2^(i+1)) ns */
+
+/*
+ * Per-vCPU counters.  Written only by the vCPU's own thread, without
+ * atomics or locks (the exit path must not pay for them); readers on
+ * other CPUs use READ_ONCE() and may see a count one exit old.
+ */
+struct mvm_vcpu_stats {
+	u64 exits;			/* every exit */
+	u64 by_kind[MVM_EXIT_KIND_NR];	/* exits by the handler that took them */
+	u64 exits_to_user;		/* MINIVMM_RUN returns with an exit */
+	u64 injected;			/* exceptions queued for the guest */
+	u64 guest_ns;			/* from just before entry to just after exit */
+	u64 host_ns;			/* exit handling in the kernel */
+	u64 latency[MVM_LATENCY_BUCKETS]; /* exit to re-entry, in-kernel exits */
+};
+
 /*
  * A userspace exit that the next MINIVMM_RUN must finish before entering
  * the guest (an IN's data into RAX, an MMIO read into a register).
@@ -239,8 +271,16 @@ struct mvm_vcpu {
 	u64 msr_tsc_adjust;
 
 	void *arch;			/* the backend's (struct vmx_vcpu/svm_vcpu) */
-	u64 stat_exits;
+	struct mvm_vcpu_stats stats;
+	u64 last_exit_ns;		/* 0: the last exit went to userspace */
 };
+
+/* Count an exit of @kind on @vcpu (its own thread only). */
+static inline void mvm_stat_exit(struct mvm_vcpu *vcpu,
+				 enum mvm_exit_kind kind)
+{
+	WRITE_ONCE(vcpu->stats.by_kind[kind], vcpu->stats.by_kind[kind] + 1);
+}
 
 /*
  * A virtual machine.  Owned by its fds: the VM fd and each vCPU fd hold a

@@ -26,7 +26,9 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/log2.h>
 #include <linux/sched/signal.h>
+#include <linux/timekeeping.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <asm/fpu/api.h>
@@ -100,6 +102,7 @@ void mvm_exit_internal_error(struct mvm_vcpu *vcpu, u32 suberror,
 {
 	struct minivmm_run *run = vcpu->run;
 
+	mvm_stat_exit(vcpu, MVM_EXIT_KIND_INTERNAL);
 	memset(&run->internal, 0, sizeof(run->internal));
 	run->exit_reason = MINIVMM_EXIT_INTERNAL_ERROR;
 	run->internal.suberror = suberror;
@@ -112,6 +115,7 @@ void mvm_exit_fail_entry(struct mvm_vcpu *vcpu, u64 hw_reason)
 {
 	struct minivmm_run *run = vcpu->run;
 
+	mvm_stat_exit(vcpu, MVM_EXIT_KIND_FAIL_ENTRY);
 	memset(&run->fail_entry, 0, sizeof(run->fail_entry));
 	run->exit_reason = MINIVMM_EXIT_FAIL_ENTRY;
 	run->fail_entry.hardware_entry_failure_reason = hw_reason;
@@ -121,6 +125,7 @@ void mvm_exit_fail_entry(struct mvm_vcpu *vcpu, u64 hw_reason)
 /* HLT: minivmm has no interrupt injection yet, so userspace decides. */
 int mvm_handle_hlt(struct mvm_vcpu *vcpu)
 {
+	mvm_stat_exit(vcpu, MVM_EXIT_KIND_HLT);
 	vcpu->run->exit_reason = MINIVMM_EXIT_HLT;
 	return 0;
 }
@@ -128,8 +133,22 @@ int mvm_handle_hlt(struct mvm_vcpu *vcpu)
 /* A triple fault (SDM vol 3A 6.15 "Double Fault", APM 15.9 SHUTDOWN). */
 int mvm_handle_shutdown(struct mvm_vcpu *vcpu)
 {
+	mvm_stat_exit(vcpu, MVM_EXIT_KIND_SHUTDOWN);
 	vcpu->run->exit_reason = MINIVMM_EXIT_SHUTDOWN;
 	return 0;
+}
+
+/*
+ * Time from an exit handled in the kernel to the next entry, into a
+ * power-of-two histogram, and into host_ns.
+ */
+static void mvm_stat_latency(struct mvm_vcpu *vcpu, u64 ns)
+{
+	unsigned int b = ns ? min_t(unsigned int, ilog2(ns),
+				    MVM_LATENCY_BUCKETS - 1) : 0;
+
+	WRITE_ONCE(vcpu->stats.latency[b], vcpu->stats.latency[b] + 1);
+	WRITE_ONCE(vcpu->stats.host_ns, vcpu->stats.host_ns + ns);
 }
 
 /*
@@ -151,8 +170,15 @@ static bool mvm_vcpu_enter(struct mvm_vcpu *vcpu)
 	/* Pairs with the barrier in mvm_vm_kick_vcpus(). */
 	smp_mb();
 	if (!signal_pending(current) && !need_resched()) {
+		u64 t0 = ktime_get_ns();
+
+		if (vcpu->last_exit_ns)
+			mvm_stat_latency(vcpu, t0 - vcpu->last_exit_ns);
 		mvm_ops->vcpu_enter(vcpu);
-		vcpu->stat_exits++;
+		vcpu->last_exit_ns = ktime_get_ns();
+		WRITE_ONCE(vcpu->stats.guest_ns,
+			   vcpu->stats.guest_ns + vcpu->last_exit_ns - t0);
+		WRITE_ONCE(vcpu->stats.exits, vcpu->stats.exits + 1);
 		entered = true;
 	}
 	WRITE_ONCE(vcpu->mode, MVM_OUTSIDE_GUEST);
@@ -188,8 +214,13 @@ static int mvm_vcpu_run(struct mvm_vcpu *vcpu)
 		if (mvm_vcpu_enter(vcpu))
 			r = mvm_ops->handle_exit(vcpu);
 	}
+	/* Only exits handled in the kernel count towards the latency. */
+	vcpu->last_exit_ns = 0;
 	if (r == -EINTR)
 		run->exit_reason = MINIVMM_EXIT_INTR;
+	else if (!r)
+		WRITE_ONCE(vcpu->stats.exits_to_user,
+			   vcpu->stats.exits_to_user + 1);
 
 	mvm_vcpu_put(vcpu);
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
