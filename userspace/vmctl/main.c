@@ -22,6 +22,27 @@ const struct vmctl_cmd vmctl_cmds[] = {
 	  "hardware is held by another hypervisor) it says why and how to fix it.\n"
 	  "\n"
 	  "Exit status: 0 when a VM could be created, 1 otherwise." },
+	{ "run", cmd_run, "vmctl run [--mem SIZE] [--cpus 1] [--cmdline STR] [--module FILE]... [--trace-exits] [--flat ADDR] IMAGE",
+	  "Boot a guest image in a new VM, its serial console on stdout.\n"
+	  "\n"
+	  "IMAGE is a Multiboot (v1) kernel, booted as GRUB boots it, a 64-bit\n"
+	  "ELF, started in long mode on identity-mapped page tables, or, with\n"
+	  "--flat ADDR, a flat binary copied to ADDR and started in real mode.\n"
+	  "\n"
+	  "  --mem SIZE      guest RAM, with a K, M or G suffix (default 128M)\n"
+	  "  --cpus N        vCPUs; only 1 for now\n"
+	  "  --cmdline STR   Multiboot: the kernel's command line, after its name\n"
+	  "  --module FILE   Multiboot: load FILE as a boot module (repeatable)\n"
+	  "  --trace-exits   log every exit from the guest on stderr\n"
+	  "  --flat ADDR     IMAGE is a flat binary to start at ADDR (below 1M)\n"
+	  "\n"
+	  "The guest sees a 16550 UART at 0x3f8 (COM1), QEMU's debug-exit port\n"
+	  "0xf4 and fw_cfg at 0x510, and PCI config ports with no devices.\n"
+	  "\n"
+	  "Exit status: (v << 1) | 1 when the guest writes v to port 0xf4; 0 when\n"
+	  "it halts; 4 when it crashes (triple fault, entry failure, internal\n"
+	  "error), with its registers on stderr; 128 + N on signal N; 1 when\n"
+	  "the VM could not be set up; 2 for a wrong command line." },
 	{ "help", cmd_help, "vmctl help [COMMAND]",
 	  "Show vmctl's commands, or one command's help." },
 	{ "version", cmd_version, "vmctl version",

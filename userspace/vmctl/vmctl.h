@@ -26,6 +26,8 @@
 #define VMCTL_EXIT_OK		0
 #define VMCTL_EXIT_ERROR	1	/* the command ran and failed */
 #define VMCTL_EXIT_USAGE	2	/* the command line was wrong */
+/* vmctl run: the guest crashed (even, so never a debug-exit status) */
+#define VMCTL_EXIT_GUEST_FAULT	4
 
 #define MVM_DEV_PATH		"/dev/minivmm"
 #define MVM_SYS_MODULE		"/sys/module/minivmm"
@@ -62,6 +64,9 @@ int vmctl_usage_error(const char *cmd, const char *fmt, ...)
 
 /* cmd_info.c */
 int cmd_info(int argc, char **argv);
+
+/* cmd_run.c; its parts are declared in run.h */
+int cmd_run(int argc, char **argv);
 
 /* util.c: messages and small file helpers */
 void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

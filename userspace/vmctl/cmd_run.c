@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmd_run.c: "vmctl run", which boots a guest image in a new VM and
+ * services its I/O until the guest ends.
+ *
+ * The steps, each in its own file: parse the command line (run_opts.c),
+ * read the image and modules (here, before any VM exists), build the VM
+ * (vm.c), load the image with the loader its format calls for (load_flat.c, load_elf.c, load_multiboot.c), set the
+ * registers, and run (vcpu_loop.c) with the devices of ioport.c.
+ *
+ * The format is decided in this order: --flat ADDR forces a flat binary;
+ * otherwise a Multiboot header in the first 8192 bytes makes it a Multiboot
+ * kernel (as GRUB's "multiboot" command would), and otherwise it must be a
+ * 64-bit ELF.  --cmdline and --module only have a meaning for Multiboot.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vmctl.h"
+#include "run.h"
+
+/* Why a loader refused the image, in words. */
+static const char *load_error(int err)
+{
+	switch (err) {
+	case -ENOEXEC:	return "not a 64-bit x86 ELF executable nor a Multiboot kernel (for a flat binary, give --flat ADDR)";
+	case -EINVAL:	return "its headers are inconsistent (sizes or offsets outside the file, or an entry point outside its segments)";
+	case -ERANGE:	return "it does not fit in guest RAM where it asks to be loaded (try a larger --mem)";
+	case -ENOMEM:	return "no room left in guest RAM for the boot data (try a larger --mem)";
+	case -E2BIG:	return "it has too many segments";
+	case -EOPNOTSUPP: return "its Multiboot header requires a feature vmctl does not offer (a video mode, or an unknown flag in bits 2-15)";
+	}
+	return strerror(-err);
+}
+
+enum run_format {
+	RUN_FLAT,
+	RUN_MULTIBOOT,
+	RUN_ELF64,
+};
+
+struct run_images {
+	struct run_file img;
+	struct run_file mods[RUN_MAX_MODULES];
+	unsigned int nr_mods;
+	enum run_format format;
+};
+
+static void run_free_images(struct run_images *im)
+{
+	unsigned int i;
+
+	for (i = 0; i < im->nr_mods; i++)
+		run_free_file(&im->mods[i]);
+	run_free_file(&im->img);
+}
+
+/*
+ * Read the image and modules and decide the image's format, before any VM
+ * exists: a wrong file is the user's to fix, not the module's.  Returns a
+ * VMCTL_EXIT_* status, having said what is wrong.
+ */
+static int run_read_images(const char *cmd, const struct run_opts *o,
+			   struct run_images *im)
+{
+	struct mb_header h;
+	size_t off;
+	int ret;
+
+	memset(im, 0, sizeof(*im));
+	ret = run_read_file(o->image, &im->img);
+	if (ret) {
+		pr_err("cannot read %s: %s", o->image, strerror(-ret));
+		return VMCTL_EXIT_ERROR;
+	}
+	for (; im->nr_mods < o->nr_modules; im->nr_mods++) {
+		ret = run_read_file(o->modules[im->nr_mods],
+				    &im->mods[im->nr_mods]);
+		if (ret) {
+			pr_err("cannot read module %s: %s",
+			       o->modules[im->nr_mods], strerror(-ret));
+			return VMCTL_EXIT_ERROR;
+		}
+	}
+
+	if (o->flat) {
+		im->format = RUN_FLAT;
+		return VMCTL_EXIT_OK;
+	}
+	ret = mb_find_header(&im->img, &h, &off);
+	if (ret == -EINVAL) {
+		pr_err("cannot load %s: its Multiboot header has a bad checksum or is cut short",
+		       o->image);
+		return VMCTL_EXIT_ERROR;
+	}
+	if (!ret) {
+		im->format = RUN_MULTIBOOT;
+		return VMCTL_EXIT_OK;
+	}
+	if (!elf_is_elf64(&im->img)) {
+		pr_err("cannot load %s: %s", o->image, load_error(-ENOEXEC));
+		return VMCTL_EXIT_ERROR;
+	}
+	im->format = RUN_ELF64;
+	if (o->cmdline || o->nr_modules)
+		return vmctl_usage_error(cmd, "--cmdline and --module are for Multiboot kernels; %s is a 64-bit ELF",
+					 o->image);
+	return VMCTL_EXIT_OK;
+}
+
+static int run_load(struct vm *vm, const struct run_opts *o,
+		    const struct run_images *im, struct boot_state *bs)
+{
+	switch (im->format) {
+	case RUN_FLAT:
+		return load_flat(&vm->mem, &im->img, o->flat_addr, bs);
+	case RUN_MULTIBOOT:
+		return load_multiboot(&vm->mem, &im->img, o->cmdline,
+				      im->mods, im->nr_mods, bs);
+	case RUN_ELF64:
+		return load_elf64(&vm->mem, &im->img, bs);
+	}
+	return -EINVAL;
+}
+
+static const char *const format_names[] = {
+	[RUN_FLAT] = "flat binary",
+	[RUN_MULTIBOOT] = "Multiboot kernel",
+	[RUN_ELF64] = "64-bit ELF",
+};
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_images im;
+	struct boot_state bs;
+	struct run_opts o;
+	struct machine mc;
+	char err[256];
+	struct vm vm;
+	int ret, status;
+
+	if (run_parse_args(argc, argv, &o, err, sizeof(err)))
+		return vmctl_usage_error(argv[0], "%s", err);
+
+	status = run_read_images(argv[0], &o, &im);
+	if (status != VMCTL_EXIT_OK)
+		goto out_free;
+
+	status = VMCTL_EXIT_ERROR;
+	ret = vm_create(&vm, o.mem_size);
+	if (ret) {
+		mvm_explain(-ret, vm.failed_op);
+		goto out_free;
+	}
+	ret = vm_get_boot_state(&vm, &bs);
+	if (ret) {
+		mvm_explain(-ret, vm.failed_op);
+		goto out_destroy;
+	}
+	ret = run_load(&vm, &o, &im, &bs);
+	if (ret) {
+		pr_err("cannot load %s as a %s: %s", o.image,
+		       format_names[im.format], load_error(ret));
+		goto out_destroy;
+	}
+	ret = vm_set_boot_state(&vm, &bs);
+	if (ret) {
+		mvm_explain(-ret, vm.failed_op);
+		goto out_destroy;
+	}
+	if (o.trace_exits)
+		pr_err("starting %s (%s) in %s mode at 0x%llx", o.image,
+		       format_names[im.format], bs.mode,
+		       (unsigned long long)bs.regs.rip);
+
+	machine_init(&mc, o.mem_size, o.cpus, STDOUT_FILENO);
+	status = vcpu_loop(&vm, &mc, o.trace_exits);
+out_destroy:
+	vm_destroy(&vm);
+out_free:
+	run_free_images(&im);
+	return status;
+}

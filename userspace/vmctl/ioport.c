@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ioport.c: the machine vmctl emulates, as a map of I/O ports to devices.
+ *
+ *   0x0f4          QEMU isa-debug-exit          dev_debugexit.c
+ *   0x3f8-0x3ff    16550 UART (COM1)            dev_uart.c
+ *   0x510, 0x511   QEMU fw_cfg selector, data   dev_fwcfg.c
+ *   0xcf8-0xcff    PCI configuration #1         dev_pci.c
+ *
+ * Every other port, and every MMIO address (vmctl has no MMIO devices),
+ * behaves as on a bus with nothing there: reads return all ones, writes
+ * are ignored.  Each such port or address is reported on stderr the first
+ * time the guest touches it, so a guest that expects a device vmctl lacks
+ * shows why it misbehaves, without flooding the log (port 0x80, the POST
+ * code port, is written on every I/O delay by some kernels).
+ *
+ * Access sizes: an 8-bit device (the UART) accessed 16 or 32 bits wide
+ * sees one byte access per port, as an 8-bit ISA device does; the others
+ * decode the size themselves.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "vmctl.h"
+#include "run.h"
+
+struct pio_dev {
+	uint16_t base, len;
+	uint32_t (*read)(struct machine *mc, uint16_t port, unsigned int size);
+	void (*write)(struct machine *mc, uint16_t port, unsigned int size,
+		      uint32_t val);
+};
+
+static uint32_t uart_pio_read(struct machine *mc, uint16_t port,
+			      unsigned int size)
+{
+	uint32_t val = 0;
+	unsigned int i;
+
+	for (i = 0; i < size; i++) {
+		uint16_t p = port + i;
+
+		val |= (uint32_t)(p <= 0x3ff ? uart_read(&mc->uart, p - 0x3f8)
+					     : 0xff) << (8 * i);
+	}
+	return val;
+}
+
+static void uart_pio_write(struct machine *mc, uint16_t port,
+			   unsigned int size, uint32_t val)
+{
+	unsigned int i;
+
+	for (i = 0; i < size && port + i <= 0x3ff; i++)
+		uart_write(&mc->uart, port + i - 0x3f8, val >> (8 * i));
+}
+
+static uint32_t debug_exit_pio_read(struct machine *mc, uint16_t port,
+				    unsigned int size)
+{
+	(void)mc;
+	(void)port;
+	(void)size;
+	return 0xffffffff;
+}
+
+static void debug_exit_pio_write(struct machine *mc, uint16_t port,
+				 unsigned int size, uint32_t val)
+{
+	(void)port;
+	(void)size;
+	debug_exit_write(&mc->debug_exit, val);
+}
+
+/* 0x510: the selector (write-only); 0x511: the data byte. */
+static uint32_t fw_cfg_pio_read(struct machine *mc, uint16_t port,
+				unsigned int size)
+{
+	uint32_t val = 0;
+	unsigned int i;
+
+	if (port == 0x510)
+		return 0xffffffff;
+	/* A wider read of the data port returns that many bytes in turn. */
+	for (i = 0; i < size; i++)
+		val |= (uint32_t)fw_cfg_read(&mc->fw_cfg) << (8 * i);
+	return val;
+}
+
+static void fw_cfg_pio_write(struct machine *mc, uint16_t port,
+			     unsigned int size, uint32_t val)
+{
+	if (port == 0x510 && size >= 2)
+		fw_cfg_select(&mc->fw_cfg, val);
+}
+
+static uint32_t pci_pio_read(struct machine *mc, uint16_t port,
+			     unsigned int size)
+{
+	return pci_read(&mc->pci, port, size);
+}
+
+static void pci_pio_write(struct machine *mc, uint16_t port,
+			  unsigned int size, uint32_t val)
+{
+	pci_write(&mc->pci, port, size, val);
+}
+
+static const struct pio_dev pio_devs[] = {
+	{ 0x0f4, 1, debug_exit_pio_read, debug_exit_pio_write },
+	{ 0x3f8, 8, uart_pio_read, uart_pio_write },
+	{ 0x510, 2, fw_cfg_pio_read, fw_cfg_pio_write },
+	{ 0xcf8, 8, pci_pio_read, pci_pio_write },
+};
+
+void machine_init(struct machine *mc, uint64_t ram_size, unsigned int cpus,
+		  int out_fd)
+{
+	memset(mc, 0, sizeof(*mc));
+	uart_init(&mc->uart, out_fd);
+	fw_cfg_init(&mc->fw_cfg, ram_size, cpus);
+}
+
+static const struct pio_dev *pio_find(uint16_t port)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pio_devs); i++)
+		if (port >= pio_devs[i].base &&
+		    port - pio_devs[i].base < pio_devs[i].len)
+			return &pio_devs[i];
+	return NULL;
+}
+
+static void log_port_once(struct machine *mc, uint16_t port, bool out,
+			  unsigned int size)
+{
+	uint8_t bit = 1u << (port % 8);
+
+	if (mc->logged_ports[port / 8] & bit)
+		return;
+	mc->logged_ports[port / 8] |= bit;
+	pr_warn("no device at port 0x%x (%s, %u byte%s): %s; not reported again",
+		port, out ? "out" : "in", size, size > 1 ? "s" : "",
+		out ? "write ignored" : "reads all ones");
+}
+
+/*
+ * One port access of @size bytes (1, 2 or 4) at @port: @data holds the
+ * value written (little-endian), or receives the value read.
+ */
+void machine_pio(struct machine *mc, uint16_t port, bool out, uint8_t *data,
+		 unsigned int size)
+{
+	const struct pio_dev *dev = pio_find(port);
+	uint32_t val = 0;
+
+	if (!dev) {
+		log_port_once(mc, port, out, size);
+		if (!out)
+			memset(data, 0xff, size);
+		return;
+	}
+	if (out) {
+		memcpy(&val, data, size);
+		dev->write(mc, port, size, val);
+	} else {
+		val = dev->read(mc, port, size);
+		memcpy(data, &val, size);
+	}
+}
+
+void machine_mmio(struct machine *mc, uint64_t addr, bool write,
+		  uint8_t *data, unsigned int len)
+{
+	unsigned int i;
+
+	if (!write)
+		memset(data, 0xff, len);
+	for (i = 0; i < mc->nr_logged_mmio; i++)
+		if (mc->logged_mmio[i] == addr)
+			return;
+	if (mc->nr_logged_mmio == ARRAY_SIZE(mc->logged_mmio))
+		return;
+	mc->logged_mmio[mc->nr_logged_mmio++] = addr;
+	pr_warn("no device at MMIO address 0x%llx (%s, %u byte%s): %s; not reported again%s",
+		(unsigned long long)addr, write ? "write" : "read", len,
+		len > 1 ? "s" : "", write ? "write ignored" : "reads all ones",
+		mc->nr_logged_mmio == ARRAY_SIZE(mc->logged_mmio) ?
+		" (nor any further address)" : "");
+}

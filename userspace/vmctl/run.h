@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * run.h: the parts of "vmctl run", grouped under the file that defines
+ * them, as vmctl.h does for the rest of vmctl.
+ *
+ * The loaders and the device models are pure: they work on a buffer that
+ * stands for guest RAM and on register structs, and never touch
+ * /dev/minivmm, so tests/run_test.c exercises them on any machine.  Only
+ * vm.c issues ioctls and only vcpu_loop.c runs the guest.
+ *
+ * Everything returns -errno (or a bool) and leaves printing to its caller,
+ * except the device models' guest-visible output (the UART's stdout) and
+ * the log of what the guest did that vmctl ignores (ioport.c).
+ */
+#ifndef VMCTL_RUN_H
+#define VMCTL_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/minivmm.h>
+
+#define KiB			(1ULL << 10)
+#define MiB			(1ULL << 20)
+#define GiB			(1ULL << 30)
+
+/*
+ * Guest RAM is one anonymous mapping.  Up to 3 GiB it sits at GPA 0; any
+ * more goes at 4 GiB, leaving [3 GiB, 4 GiB) free as the window where a
+ * PC has its MMIO and PCI holes, so a guest that probes there gets MMIO
+ * exits, as on a real machine.
+ */
+#define GMEM_HOLE_START		(3 * GiB)
+#define GMEM_HIGH_START		(4 * GiB)
+/* One page-table page of PDPT entries maps 512 GiB; keep well inside. */
+#define GMEM_MAX_SIZE		(256 * GiB)
+#define GMEM_MIN_SIZE		(1 * MiB)
+#define RUN_DEFAULT_MEM		(128 * MiB)
+#define RUN_MAX_MODULES		16
+
+/* What "vmctl run" was asked to do (cmd_run.c parses it). */
+struct run_opts {
+	uint64_t mem_size;
+	unsigned int cpus;
+	const char *cmdline;			/* NULL: none given */
+	const char *modules[RUN_MAX_MODULES];
+	unsigned int nr_modules;
+	bool trace_exits;
+	bool flat;
+	uint64_t flat_addr;
+	const char *image;
+};
+
+/* guest RAM as the loaders see it */
+struct guest_mem {
+	uint8_t *host;		/* all of it, low part first */
+	uint64_t size;		/* bytes of RAM in all */
+	uint64_t low_size;	/* bytes at GPA 0; the rest is at 4 GiB */
+};
+
+/* A file's contents, read whole (images are small next to guest RAM). */
+struct run_file {
+	const char *name;	/* as given on the command line */
+	uint8_t *data;
+	size_t size;
+};
+
+/* Where the loader wants the vCPU to start. */
+struct boot_state {
+	struct minivmm_regs regs;
+	struct minivmm_sregs sregs;	/* on input: the vCPU's reset state */
+	const char *mode;		/* "real", "protected", "long" */
+};
+
+/* Page ranges already taken in guest RAM, to place boot data around. */
+#define LAYOUT_MAX_RANGES	64
+
+struct boot_layout {
+	struct {
+		uint64_t start, end;	/* [start, end) */
+	} used[LAYOUT_MAX_RANGES];
+	unsigned int nr;
+};
+
+/* run_opts.c: the command line */
+int run_parse_args(int argc, char **argv, struct run_opts *o, char *err,
+		   size_t err_size);
+int run_parse_size(const char *s, uint64_t *out);
+
+/* guest_mem.c: guest RAM and placing things in it */
+void gmem_init(struct guest_mem *m, uint8_t *host, uint64_t size);
+void *gmem_ptr(const struct guest_mem *m, uint64_t gpa, uint64_t len);
+uint64_t gmem_top(const struct guest_mem *m);
+void layout_init(struct boot_layout *l);
+int layout_reserve(struct boot_layout *l, uint64_t start, uint64_t len);
+int layout_alloc(struct boot_layout *l, const struct guest_mem *m,
+		 uint64_t len, uint64_t align, uint64_t min, uint64_t max,
+		 uint64_t *gpa);
+int run_read_file(const char *name, struct run_file *f);
+void run_free_file(struct run_file *f);
+
+/* load_flat.c: a flat binary started in real mode (--flat ADDR) */
+int load_flat(struct guest_mem *m, const struct run_file *img, uint64_t addr,
+	      struct boot_state *bs);
+
+/* load_elf.c: ELF parsing for both loaders; a 64-bit ELF in long mode */
+#define ELF_MAX_SEGS		32
+
+struct elf_seg {
+	uint64_t offset, filesz, memsz, paddr, vaddr;
+};
+
+struct elf_image {
+	uint64_t entry;		/* e_entry, turned physical (see the file) */
+	unsigned int nr_segs;
+	struct elf_seg segs[ELF_MAX_SEGS];
+};
+
+bool elf_is_elf64(const struct run_file *img);
+int elf_parse(const struct run_file *img, bool is64, struct elf_image *e);
+int elf_load_segments(struct guest_mem *m, const struct run_file *img,
+		      const struct elf_image *e, struct boot_layout *l);
+void boot_seg_flat(struct minivmm_segment *s, uint16_t sel, bool code,
+		   bool long_mode);
+void boot_seg_system(struct boot_state *bs);
+int load_elf64(struct guest_mem *m, const struct run_file *img,
+	       struct boot_state *bs);
+
+/* load_multiboot.c: a Multiboot v1 kernel, as GRUB boots it */
+#define MB_MAGIC		0x1BADB002u
+#define MB_BOOT_MAGIC		0x2BADB002u
+#define MB_SEARCH		8192
+
+struct mb_header {
+	uint32_t magic, flags, checksum;
+	uint32_t header_addr, load_addr, load_end_addr, bss_end_addr;
+	uint32_t entry_addr;
+};
+
+int mb_find_header(const struct run_file *img, struct mb_header *h,
+		   size_t *offset);
+int load_multiboot(struct guest_mem *m, const struct run_file *img,
+		   const char *cmdline, const struct run_file *mods,
+		   unsigned int nr_mods, struct boot_state *bs);
+
+/* dev_uart.c: a 16550 UART, output only */
+struct uart16550 {
+	uint8_t ier, lcr, mcr, scr, fcr, dll, dlm;
+	uint8_t rbr;		/* a byte looped back in loopback mode */
+	bool rbr_full;
+	int out_fd;		/* where the guest's THR writes go */
+};
+
+void uart_init(struct uart16550 *u, int out_fd);
+uint8_t uart_read(struct uart16550 *u, unsigned int reg);
+void uart_write(struct uart16550 *u, unsigned int reg, uint8_t val);
+
+/* dev_debugexit.c: QEMU's isa-debug-exit */
+struct debug_exit {
+	bool requested;
+	int status;
+};
+
+void debug_exit_write(struct debug_exit *d, uint32_t val);
+
+/* dev_fwcfg.c: QEMU's fw_cfg, the legacy I/O port interface */
+struct fw_cfg {
+	uint16_t selector;
+	uint32_t offset;	/* into the selected item */
+	uint64_t ram_size;
+	uint16_t nr_cpus;
+};
+
+void fw_cfg_init(struct fw_cfg *f, uint64_t ram_size, uint16_t nr_cpus);
+void fw_cfg_select(struct fw_cfg *f, uint16_t key);
+uint8_t fw_cfg_read(struct fw_cfg *f);
+
+/* dev_pci.c: PCI configuration mechanism #1 with an empty bus */
+struct pci_cfg {
+	uint32_t address;	/* 0xcf8 */
+};
+
+uint32_t pci_read(struct pci_cfg *p, unsigned int port, unsigned int size);
+void pci_write(struct pci_cfg *p, unsigned int port, unsigned int size,
+	       uint32_t val);
+
+/* ioport.c: the port and MMIO map of the machine */
+struct machine {
+	struct uart16550 uart;
+	struct debug_exit debug_exit;
+	struct fw_cfg fw_cfg;
+	struct pci_cfg pci;
+	uint8_t logged_ports[65536 / 8];	/* unknown ports said once */
+	uint64_t logged_mmio[64];
+	unsigned int nr_logged_mmio;
+};
+
+void machine_init(struct machine *mc, uint64_t ram_size, unsigned int cpus,
+		  int out_fd);
+void machine_pio(struct machine *mc, uint16_t port, bool out, uint8_t *data,
+		 unsigned int size);
+void machine_mmio(struct machine *mc, uint64_t addr, bool write,
+		  uint8_t *data, unsigned int len);
+
+/* vm.c: the VM, its memory and its vCPU, through /dev/minivmm */
+struct vm {
+	int sys_fd, vm_fd, vcpu_fd;
+	struct minivmm_run *run;
+	size_t run_size;
+	struct guest_mem mem;
+	const char *failed_op;	/* what the last -errno came from */
+};
+
+int vm_create(struct vm *vm, uint64_t mem_size);
+void vm_destroy(struct vm *vm);
+int vm_get_boot_state(struct vm *vm, struct boot_state *bs);
+int vm_set_boot_state(struct vm *vm, const struct boot_state *bs);
+int vm_get_regs(struct vm *vm, struct minivmm_regs *regs,
+		struct minivmm_sregs *sregs);
+
+/* vcpu_loop.c: run the guest and service its exits */
+int vcpu_loop(struct vm *vm, struct machine *mc, bool trace);
+void vcpu_dump_regs(struct vm *vm);
+
+#endif /* VMCTL_RUN_H */
