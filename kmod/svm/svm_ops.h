@@ -44,4 +44,21 @@ static __always_inline void svm_off(void)
 	wrmsrl(MSR_EFER, efer & ~EFER_SVME);
 }
 
+/*
+ * GIF (APM Vol. 2 15.17 "Global Interrupt Flag"): while it is clear, the
+ * CPU holds off interrupts, NMIs and SMIs; VMRUN sets it for the guest and
+ * #VMEXIT clears it.  The world switch runs between CLGI and STGI, and an
+ * NMI or interrupt that made the guest exit is taken at the STGI (or, for
+ * an interrupt, when RFLAGS.IF comes back on).
+ */
+static __always_inline void svm_clgi(void)
+{
+	asm volatile("clgi" ::: "memory");
+}
+
+static __always_inline void svm_stgi(void)
+{
+	asm volatile("stgi" ::: "memory");
+}
+
 #endif /* MINIVMM_SVM_OPS_H */
