@@ -7,6 +7,9 @@
  * unreclaimable slab or the pages in use by more than a small bound, must
  * leave no vmalloc area behind, and must not make the kernel warn.
  *
+ * The same cycles again with a VMM killed by SIGKILL while its vCPU spins
+ * in the guest: the VM must go with the process and leave nothing behind.
+ *
  * This program unloads minivmm; run.sh runs it last, and it leaves the
  * module loaded for whatever runs after it.
  */
@@ -14,10 +17,13 @@
 
 #include <dirent.h>
 #include <linux/membarrier.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "minivmm_util.h"
+#include "guest.h"
 
 #define CYCLES		50
 #define WARMUP_CYCLES	2
@@ -347,14 +353,59 @@ static int vmalloc_census(struct vmalloc_census *c)
 	return 0;
 }
 
-/* One cycle: load, a VM with the hardware on, close, unload. */
+/*
+ * A child VMM whose vCPU spins in "jmp .", killed with SIGKILL while in
+ * MINIVMM_RUN (it tells the parent just before entering; the pause lets
+ * it get there).  The VM must be gone once the child is reaped.
+ */
+static void kill_spinning_vmm(struct __test_metadata *_metadata, int i)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	int p[2], status;
+	struct guest g;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(p[0]);
+		if (guest_open(&g) || guest_start(&g, GUEST_IMAGE(spin), GUEST_LONG64))
+			_exit(1);
+		if (write(p[1], "r", 1) != 1)
+			_exit(1);
+		guest_run(&g);
+		_exit(2);
+	}
+	close(p[1]);
+	c = 0;
+	EXPECT_EQ(1, read(p[0], &c, 1)) TH_LOG("cycle %d: the child VMM failed", i);
+	close(p[0]);
+	nanosleep(&pause, NULL);
+	if (c)
+		ASSERT_HW(MVM_HW_ON, "cycle %d, child VMM running", i);
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	/* Killed in RUN, not returned from it nor failed before. */
+	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+		TH_LOG("cycle %d: child status %#x", i, status);
+	ASSERT_HW(MVM_HW_OFF, "cycle %d, child VMM killed", i);
+}
+
+/*
+ * One cycle: load, a VM with the hardware on (or a VMM killed while its
+ * guest runs), close, unload.
+ */
 static void load_use_unload(struct __test_metadata *_metadata, int i,
-			    struct vmalloc_census *loaded)
+			    struct vmalloc_census *loaded, bool kill_vmm)
 {
 	int sys_fd, vm, r;
 
 	r = load_module();
 	ASSERT_EQ(0, r) TH_LOG("cycle %d: %s", i, load_error(r));
+	if (kill_vmm)
+		kill_spinning_vmm(_metadata, i);
 	sys_fd = mvm_open_dev();
 	ASSERT_LE(0, sys_fd) TH_LOG("cycle %d: %s: %s", i, MVM_DEV_PATH,
 				    strerror(-sys_fd));
@@ -371,7 +422,8 @@ static void load_use_unload(struct __test_metadata *_metadata, int i,
 	ASSERT_FALSE(module_loaded()) TH_LOG("cycle %d", i);
 }
 
-TEST_F_TIMEOUT(module, load_unload_cycles, 600)
+static void cycles(struct __test_metadata *_metadata, FIXTURE_DATA(module) *self,
+		   bool kill_vmm)
 {
 	struct vmalloc_census base_vm, first_loaded, loaded, end_vm;
 	struct mem_reading base, mid, end;
@@ -384,14 +436,14 @@ TEST_F_TIMEOUT(module, load_unload_cycles, 600)
 
 	/* The first loads may fill caches for good; measure after them. */
 	for (i = 0; i < WARMUP_CYCLES; i++)
-		load_use_unload(_metadata, -1 - i, NULL);
+		load_use_unload(_metadata, -1 - i, NULL, kill_vmm);
 	ASSERT_EQ(0, vmalloc_census(&base_vm));
 	read_memory(_metadata, &base);
 
 	for (i = 0; i < CYCLES; i++) {
 		if (i == CYCLES / 2)
 			read_memory(_metadata, &mid);
-		load_use_unload(_metadata, i, &loaded);
+		load_use_unload(_metadata, i, &loaded, kill_vmm);
 		/* With no VM open, every load holds the same vmalloc areas. */
 		if (i == 0)
 			first_loaded = loaded;
@@ -429,6 +481,21 @@ TEST_F_TIMEOUT(module, load_unload_cycles, 600)
 
 	ASSERT_EQ(0, load_module()) TH_LOG("cannot reload minivmm");
 	ASSERT_HW(MVM_HW_OFF);
+}
+
+TEST_F_TIMEOUT(module, load_unload_cycles, 600)
+{
+	cycles(_metadata, self, false);
+}
+
+TEST_F_TIMEOUT(module, killed_vmm_cycles, 600)
+{
+	int r = guest_run_supported();
+
+	if (r == -ENOTTY)
+		SKIP(return, "MINIVMM_RUN: ENOTTY (no backend)");
+	ASSERT_EQ(0, r) TH_LOG("MINIVMM_RUN probe: %s", strerror(-r));
+	cycles(_metadata, self, true);
 }
 
 TEST_HARNESS_MAIN

@@ -28,8 +28,23 @@ vm_lifecycle_test:700
 memslot_test:300
 vcpu_test:300
 conflict_test:650
-module_test:750
+regs_test:420
+run_test:900
+modes_test:150
+guest_mem_test:240
+module_test:1400
 "
+
+# mvm.tests=PROG,PROG on the kernel command line (MINIVMM_RIG_APPEND in the
+# rig) runs only those programs, for a quicker look at a few.
+only=$(sed -n 's/.*mvm\.tests=\([^ ]*\).*/\1/p' /proc/cmdline 2>/dev/null | tr ',' ' ')
+if [ -n "$only" ]; then
+	sel=
+	for t in $TESTS; do
+		case " $only " in *" ${t%%:*} "*) sel="$sel $t" ;; esac
+	done
+	TESTS=$sel
+fi
 
 KSFT_SKIP=4
 

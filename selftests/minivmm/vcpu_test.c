@@ -132,6 +132,9 @@ TEST_F(vcpu, unknown_ioctls)
 	fd = mvm_ioctl(self->vm, MINIVMM_CREATE_VCPU, 0);
 	ASSERT_LE(0, fd);
 	for (nr = 0; nr <= 0xff; nr++) {
+		/* The one _IO vCPU command; regs_test covers the others' variants. */
+		if (_IO(MINIVMM_IO, nr) == MINIVMM_RUN)
+			continue;
 		errno = 0;
 		EXPECT_EQ(-1, mvm_ioctl(fd, _IO(MINIVMM_IO, nr), 0))
 			TH_LOG("nr %#lx", nr);

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest memory as the guest sees it, driven through the probe guest
+ * (guests/probe.S), which reads and writes guest-physical addresses on
+ * command: what the guest writes is in the VMM's mapping and the other way
+ * round (also after the guest has touched the page once); a read-only slot
+ * reads normally but a write to it exits as MMIO and leaves the memory
+ * alone; two VMs do not see each other's memory; and a slot deleted and
+ * re-created, or moved, at another address is gone from the old one (an
+ * access there now exits as MMIO) and present at the new one.
+ */
+#include "kselftest_harness.h"
+
+#include <sys/mman.h>
+
+#include "minivmm_util.h"
+#include "guest.h"
+
+#define PAGE		4096
+#define SLOT_GPA	0x400000	/* above slot 0 */
+#define SLOT_GPA2	0x800000
+#define PATTERN_QWORDS	(4 * PAGE / 8)
+
+FIXTURE(mem) {
+	struct guest g;
+	uint8_t *extra;		/* a second slot's memory */
+	size_t extra_size;
+};
+
+FIXTURE_SETUP(mem)
+{
+	self->extra = MAP_FAILED;
+	GUEST_OPEN(&self->g);
+	GUEST_START(&self->g, probe, GUEST_LONG64);
+	self->extra_size = 4 * PAGE;
+	self->extra = mmap(NULL, self->extra_size, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->extra);
+}
+
+FIXTURE_TEARDOWN(mem)
+{
+	guest_close(&self->g);
+	if (self->extra != MAP_FAILED)
+		munmap(self->extra, self->extra_size);
+}
+
+/* Answers the probe's next IN from PORT_CMD with @v. */
+static void send(struct __test_metadata *_metadata, struct guest *g, uint32_t v)
+{
+	GUEST_RUN_IO(g, MINIVMM_EXIT_IO_IN, PORT_CMD, 4);
+	guest_set_io_data(g, v);
+}
+
+static void send64(struct __test_metadata *_metadata, struct guest *g, uint64_t v)
+{
+	send(_metadata, g, (uint32_t)v);
+	send(_metadata, g, v >> 32);
+}
+
+/* The probe's two OUTs to PORT_REPORT. */
+static uint64_t recv64(struct __test_metadata *_metadata, struct guest *g)
+{
+	uint64_t lo;
+
+	GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, PORT_REPORT, 4);
+	lo = guest_io_data(g);
+	GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, PORT_REPORT, 4);
+	return lo | (uint64_t)guest_io_data(g) << 32;
+}
+
+static uint64_t probe_read(struct __test_metadata *_metadata, struct guest *g,
+			   uint32_t size, uint64_t gpa)
+{
+	send(_metadata, g, PROBE_READ);
+	send(_metadata, g, size);
+	send64(_metadata, g, gpa);
+	return recv64(_metadata, g);
+}
+
+/*
+ * A read the probe makes of an address that must exit as MMIO: checks the
+ * exit, answers @value and returns what the guest loaded.
+ */
+static uint64_t probe_read_mmio(struct __test_metadata *_metadata, struct guest *g,
+				uint32_t size, uint64_t gpa, uint64_t value)
+{
+	send(_metadata, g, PROBE_READ);
+	send(_metadata, g, size);
+	send64(_metadata, g, gpa);
+	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_MMIO);
+	EXPECT_EQ(gpa, g->run->mmio.phys_addr);
+	EXPECT_EQ(size, g->run->mmio.len);
+	EXPECT_EQ(0, g->run->mmio.is_write);
+	memcpy(g->run->mmio.data, &value, 8);
+	return recv64(_metadata, g);
+}
+
+/* Sends a write; the caller runs the guest on to see where it went. */
+static void probe_write(struct __test_metadata *_metadata, struct guest *g,
+			uint32_t size, uint64_t gpa, uint64_t value)
+{
+	send(_metadata, g, PROBE_WRITE);
+	send(_metadata, g, size);
+	send64(_metadata, g, gpa);
+	send64(_metadata, g, value);
+}
+
+/* Runs the probe to its next command: the last write was not an exit. */
+static void probe_sync(struct __test_metadata *_metadata, struct guest *g)
+{
+	GUEST_RUN_IO(g, MINIVMM_EXIT_IO_IN, PORT_CMD, 4);
+	/* Make it a HLT, so the next command starts from a fresh IN. */
+	guest_set_io_data(g, PROBE_HLT);
+	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
+}
+
+static uint64_t pattern(uint64_t i)
+{
+	return 0x9e3779b97f4a7c15ULL * (i + 1);
+}
+
+/* The guest inverts 4 pages the test wrote into 4 pages the test reads. */
+TEST_F_TIMEOUT(mem, pattern_both_ways, 120)
+{
+	struct guest *g = &self->g;
+	uint64_t *src = guest_gpa(g, GUEST_DATA, PATTERN_QWORDS * 8);
+	uint64_t *dst = guest_gpa(g, GUEST_DATA + PATTERN_QWORDS * 8, PATTERN_QWORDS * 8);
+	uint64_t i, sum = 0, bad = 0;
+
+	ASSERT_NE(NULL, src);
+	ASSERT_NE(NULL, dst);
+	for (i = 0; i < PATTERN_QWORDS; i++) {
+		src[i] = pattern(i);
+		dst[i] = 0;
+		sum += src[i];
+	}
+	send(_metadata, g, PROBE_INVERT);
+	send64(_metadata, g, GUEST_DATA);
+	send64(_metadata, g, GUEST_DATA + PATTERN_QWORDS * 8);
+	send(_metadata, g, PATTERN_QWORDS);
+	EXPECT_EQ(sum, recv64(_metadata, g));
+	for (i = 0; i < PATTERN_QWORDS; i++)
+		bad += dst[i] != ~pattern(i);
+	EXPECT_EQ(0, bad) TH_LOG("%llu of %d qwords wrong", (unsigned long long)bad,
+				 PATTERN_QWORDS);
+
+	/* Pages the guest has mapped now: a change by the VMM still shows. */
+	src[5] = 0x1122334455667788ULL;
+	EXPECT_EQ(0x1122334455667788ULL, probe_read(_metadata, g, 8, GUEST_DATA + 5 * 8));
+	EXPECT_EQ(0x7788, probe_read(_metadata, g, 2, GUEST_DATA + 5 * 8));
+	probe_write(_metadata, g, 4, GUEST_DATA + 7 * 8, 0xa1b2c3d4);
+	probe_sync(_metadata, g);
+	EXPECT_EQ(0xa1b2c3d4, (uint32_t)src[7]);
+	EXPECT_EQ(pattern(7) >> 32, src[7] >> 32);
+}
+
+/* Slot 1, read-only: reads work, a write exits as MMIO and changes nothing. */
+TEST_F(mem, readonly_slot)
+{
+	struct guest *g = &self->g;
+	uint64_t v = 0x0102030405060708ULL;
+	int r;
+
+	memcpy(self->extra, &v, 8);
+	r = guest_set_slot(g->vm, 1, MINIVMM_MEM_READONLY, SLOT_GPA, PAGE, self->extra);
+	ASSERT_EQ(0, r) TH_LOG("read-only slot: %s", strerror(-r));
+
+	EXPECT_EQ(v, probe_read(_metadata, g, 8, SLOT_GPA));
+	probe_write(_metadata, g, 4, SLOT_GPA + 8, 0xdeadbeef);
+	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_MMIO);
+	EXPECT_EQ(SLOT_GPA + 8, g->run->mmio.phys_addr);
+	EXPECT_EQ(4, g->run->mmio.len);
+	EXPECT_EQ(1, g->run->mmio.is_write);
+	EXPECT_EQ(0xdeadbeef, *(uint32_t *)g->run->mmio.data);
+	probe_sync(_metadata, g);
+	EXPECT_EQ(0, *(uint32_t *)(self->extra + 8));
+	/* And a read after the refused write still sees the memory. */
+	EXPECT_EQ(v, probe_read(_metadata, g, 8, SLOT_GPA));
+}
+
+/*
+ * Two VMs with the same layout: what one writes, the other does not see,
+ * and a slot only the first has is MMIO for the second.
+ */
+TEST_F(mem, two_vms)
+{
+	struct guest *a = &self->g, b;
+	int r;
+
+	*(uint64_t *)self->extra = 0x5151515151515151ULL;
+	r = guest_set_slot(a->vm, 1, 0, SLOT_GPA, PAGE, self->extra);
+	ASSERT_EQ(0, r) TH_LOG("%s", strerror(-r));
+	EXPECT_EQ(0x5151515151515151ULL, probe_read(_metadata, a, 8, SLOT_GPA));
+	probe_write(_metadata, a, 8, GUEST_DATA, 0xaaaaaaaaaaaaaaaaULL);
+	probe_sync(_metadata, a);
+	ASSERT_EQ(0xaaaaaaaaaaaaaaaaULL, *(uint64_t *)guest_gpa(a, GUEST_DATA, 8));
+
+	r = guest_open(&b);
+	ASSERT_EQ(0, r) TH_LOG("second VM: %s", strerror(-r));
+	r = guest_start(&b, GUEST_IMAGE(probe), GUEST_LONG64);
+	ASSERT_EQ(0, r) TH_LOG("%s", strerror(-r));
+	EXPECT_EQ(0, probe_read(_metadata, &b, 8, GUEST_DATA));
+	probe_write(_metadata, &b, 8, GUEST_DATA, 0xbbbbbbbbbbbbbbbbULL);
+	probe_sync(_metadata, &b);
+	EXPECT_EQ(0xbbbbbbbbbbbbbbbbULL, *(uint64_t *)guest_gpa(&b, GUEST_DATA, 8));
+	EXPECT_EQ(0x1234, probe_read_mmio(_metadata, &b, 8, SLOT_GPA, 0x1234));
+
+	/* The first VM's view did not change. */
+	EXPECT_EQ(0xaaaaaaaaaaaaaaaaULL, probe_read(_metadata, a, 8, GUEST_DATA));
+	EXPECT_EQ(0x5151515151515151ULL, probe_read(_metadata, a, 8, SLOT_GPA));
+	guest_close(&b);
+}
+
+/*
+ * A slot the guest has used, deleted and created again elsewhere: the old
+ * address is MMIO now (its nested mapping is gone), the new one is the
+ * same memory.  Then the same by moving the slot in one call.
+ */
+TEST_F(mem, slot_delete_readd_move)
+{
+	struct guest *g = &self->g;
+	uint64_t v = 0x6a6a6a6a12121212ULL;
+	int r;
+
+	memcpy(self->extra + 0x18, &v, 8);
+	r = guest_set_slot(g->vm, 1, 0, SLOT_GPA, PAGE, self->extra);
+	ASSERT_EQ(0, r) TH_LOG("%s", strerror(-r));
+	EXPECT_EQ(v, probe_read(_metadata, g, 8, SLOT_GPA + 0x18));
+
+	r = guest_set_slot(g->vm, 1, 0, SLOT_GPA, 0, self->extra);
+	ASSERT_EQ(0, r) TH_LOG("delete: %s", strerror(-r));
+	r = guest_set_slot(g->vm, 1, 0, SLOT_GPA2, PAGE, self->extra);
+	ASSERT_EQ(0, r) TH_LOG("re-add: %s", strerror(-r));
+	EXPECT_EQ(0x77, probe_read_mmio(_metadata, g, 8, SLOT_GPA + 0x18, 0x77));
+	EXPECT_EQ(v, probe_read(_metadata, g, 8, SLOT_GPA2 + 0x18));
+
+	/* The guest's write through the new address is in the same memory. */
+	probe_write(_metadata, g, 8, SLOT_GPA2 + 0x20, 0x4242424242424242ULL);
+	probe_sync(_metadata, g);
+	EXPECT_EQ(0x4242424242424242ULL, *(uint64_t *)(self->extra + 0x20));
+
+	/* Move back in one call. */
+	r = guest_set_slot(g->vm, 1, 0, SLOT_GPA, PAGE, self->extra);
+	ASSERT_EQ(0, r) TH_LOG("move: %s", strerror(-r));
+	EXPECT_EQ(0x88, probe_read_mmio(_metadata, g, 8, SLOT_GPA2 + 0x20, 0x88));
+	EXPECT_EQ(0x4242424242424242ULL, probe_read(_metadata, g, 8, SLOT_GPA + 0x20));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MINIVMM_RUN and its exits, one kind at a time, with small guests from
+ * guests/NAME.S: port I/O of each size and direction (an IN completes into
+ * RAX on the next RUN), rep outsb/insb with a count, MMIO reads and writes
+ * of 1 to 8 bytes to an address with no slot (a read completes into the
+ * destination register), HLT, a triple fault (SHUTDOWN), a guest state the
+ * hardware refuses (FAIL_ENTRY), CPUID and MSRs handled in the kernel (an
+ * unknown MSR is a #GP in the guest), a spinning guest stopped by a
+ * signal, immediate_exit, and the exit rates of a CPUID and an OUT loop.
+ */
+#include "kselftest_harness.h"
+
+#include <signal.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "minivmm_util.h"
+#include "guest.h"
+
+#define MSR_STAR	0xc0000081
+#define MSR_LSTAR	0xc0000082
+/* No CPU or hypervisor defines it; minivmm must answer #GP. */
+#define MSR_UNKNOWN	0xdeadbeef
+
+/* Exit-rate loops: small, each exit costs ~90 us in QEMU TCG, more in Bochs. */
+#define BENCH_CPUID	4000
+#define BENCH_OUT	2000
+
+FIXTURE(run) {
+	struct guest g;
+};
+
+FIXTURE_SETUP(run)
+{
+	GUEST_OPEN(&self->g);
+}
+
+FIXTURE_TEARDOWN(run)
+{
+	guest_close(&self->g);
+}
+
+static const char *mode_name(enum guest_mode mode)
+{
+	return mode == GUEST_REAL ? "real" : mode == GUEST_PROT32 ? "prot32" : "long64";
+}
+
+/* guests/io_out.S, in order. */
+static const struct {
+	uint16_t port;
+	uint8_t size;
+	uint32_t value;
+} io_out_table[] = {
+	{ PORT_OUT8, 1, 0x5a },
+	{ PORT_OUT8, 2, 0xbeef },
+	{ PORT_OUT8, 4, 0xcafef00d },
+	{ PORT_OUT_DX, 1, 0xa5 },
+	{ PORT_OUT_DX, 2, 0x1234 },
+	{ PORT_OUT_DX, 4, 0x89abcdef },
+};
+
+TEST_F(run, io_out)
+{
+	static const enum guest_mode modes[] = { GUEST_PROT32, GUEST_LONG64 };
+	struct guest *g = &self->g;
+	struct minivmm_regs regs;
+	size_t m, i;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		TH_LOG("mode %s", mode_name(modes[m]));
+		GUEST_START(g, io_out, modes[m]);
+		for (i = 0; i < ARRAY_SIZE(io_out_table); i++) {
+			GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, io_out_table[i].port,
+				     io_out_table[i].size);
+			ASSERT_EQ(MINIVMM_RUN_IO_DATA_OFFSET, g->run->io.data_offset);
+			EXPECT_EQ(io_out_table[i].value, guest_io_data(g))
+				TH_LOG("OUT #%zu", i);
+		}
+		GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
+		GUEST_GET_REGS(g, &regs);
+		/* RIP is past the HLT, the last byte of the image. */
+		EXPECT_EQ(GUEST_CODE + (GUEST_IMAGE(io_out).end -
+					GUEST_IMAGE(io_out).start), regs.rip);
+	}
+}
+
+/* guests/io_in.S: each IN then HLT; RAX is set before each IN. */
+TEST_F(run, io_in)
+{
+	static const struct {
+		uint8_t size;
+		uint16_t port;
+		uint32_t data;
+		uint64_t rax_before, rax_after;
+	} t[] = {
+		{ 1, PORT_OUT8, 0xd1, 0x1122334455667788ULL, 0x11223344556677d1ULL },
+		{ 2, PORT_OUT8, 0xd2d3, 0x1122334455667788ULL, 0x112233445566d2d3ULL },
+		{ 4, PORT_OUT8, 0xd4d5d6d7, 0x1122334455667788ULL, 0xd4d5d6d7ULL },
+		{ 1, PORT_OUT_DX, 0xe1, 0xffffffffffffffffULL, 0xffffffffffffffe1ULL },
+		{ 2, PORT_OUT_DX, 0xe2e3, 0xffffffffffffffffULL, 0xffffffffffffe2e3ULL },
+		{ 4, PORT_OUT_DX, 0xe4e5e6e7, 0xffffffffffffffffULL, 0xe4e5e6e7ULL },
+	};
+	struct guest *g = &self->g;
+	struct minivmm_regs regs;
+	uint64_t hlt_rip;
+	size_t i;
+
+	GUEST_START(g, io_in, GUEST_LONG64);
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		GUEST_GET_REGS(g, &regs);
+		regs.rax = t[i].rax_before;
+		GUEST_SET_REGS(g, &regs);
+		GUEST_RUN_IO(g, MINIVMM_EXIT_IO_IN, t[i].port, t[i].size);
+		ASSERT_EQ(MINIVMM_RUN_IO_DATA_OFFSET, g->run->io.data_offset);
+		guest_set_io_data(g, t[i].data);
+		GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
+		GUEST_GET_REGS(g, &regs);
+		EXPECT_EQ(t[i].rax_after, regs.rax) TH_LOG("IN #%zu, size %u", i, t[i].size);
+		/* HLT leaves RIP past itself, and it is 0xf4. */
+		hlt_rip = regs.rip - 1;
+		ASSERT_NE(NULL, guest_gpa(g, hlt_rip, 1));
+		EXPECT_EQ(0xf4, *(uint8_t *)guest_gpa(g, hlt_rip, 1))
+			TH_LOG("RIP %#llx after HLT #%zu", regs.rip, i);
+	}
+}
+
+/* guests/rep_io.S: rep outsb of a 16-byte message, rep insb of 16 bytes. */
+TEST_F(run, rep_outsb_insb)
+{
+	static const enum guest_mode modes[] = { GUEST_PROT32, GUEST_LONG64 };
+	static const char msg[] = "rep outsb: 16 B!";
+	static const char in[] = "0123456789abcdef";
+	struct guest_image img = GUEST_IMAGE(rep_io);
+	struct guest *g = &self->g;
+	struct minivmm_regs regs;
+	uint64_t msg_gpa;
+	uint8_t *buf;
+	size_t m;
+
+	buf = memmem(img.start, img.end - img.start, msg, 16);
+	ASSERT_NE(NULL, buf);
+	msg_gpa = GUEST_CODE + (buf - img.start);
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		TH_LOG("mode %s", mode_name(modes[m]));
+		GUEST_START(g, rep_io, modes[m]);
+		memset(guest_gpa(g, GUEST_DATA, 16), 0, 16);
+
+		GUEST_RUN_EXPECT(g, MINIVMM_EXIT_IO);
+		EXPECT_EQ(MINIVMM_EXIT_IO_OUT, g->run->io.direction);
+		EXPECT_EQ(PORT_STRING, g->run->io.port);
+		EXPECT_EQ(1, g->run->io.size);
+		ASSERT_EQ(16, g->run->io.count) guest_dump(g);
+		buf = guest_io_buf(g);
+		ASSERT_NE(NULL, buf) TH_LOG("data_offset %llu",
+					    (unsigned long long)g->run->io.data_offset);
+		EXPECT_EQ(0, memcmp(buf, msg, 16))
+			TH_LOG("rep outsb data: %.16s", buf);
+
+		GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
+		GUEST_GET_REGS(g, &regs);
+		EXPECT_EQ(0, regs.rcx);
+		EXPECT_EQ(msg_gpa + 16, regs.rsi);
+
+		GUEST_RUN_EXPECT(g, MINIVMM_EXIT_IO);
+		EXPECT_EQ(MINIVMM_EXIT_IO_IN, g->run->io.direction);
+		EXPECT_EQ(PORT_STRING, g->run->io.port);
+		EXPECT_EQ(1, g->run->io.size);
+		ASSERT_EQ(16, g->run->io.count) guest_dump(g);
+		buf = guest_io_buf(g);
+		ASSERT_NE(NULL, buf);
+		memcpy(buf, in, 16);
+
+		GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
+		GUEST_GET_REGS(g, &regs);
+		EXPECT_EQ(0, regs.rcx);
+		EXPECT_EQ(GUEST_DATA + 16, regs.rdi);
+		EXPECT_EQ(0, memcmp(guest_gpa(g, GUEST_DATA, 16), in, 16))
+			TH_LOG("guest memory after rep insb: %.16s",
+			       (char *)guest_gpa(g, GUEST_DATA, 16));
+	}
+}
+
+/* guests/mmio.S: four writes, then four reads into CL, DX, ESI, R9. */
+TEST_F(run, mmio)
+{
+	static const struct {
+		uint64_t offset;
+		uint32_t len;
+		uint64_t value;
+	} writes[] = {
+		{ 0x00, 1, 0x11 },
+		{ 0x10, 2, 0x2233 },
+		{ 0x20, 4, 0x44556677 },
+		{ 0x30, 8, 0x8899aabbccddeeffULL },
+	}, reads[] = {
+		{ 0x40, 1, 0xc1 },
+		{ 0x50, 2, 0xd1d2 },
+		{ 0x60, 4, 0xe1e2e3e4 },
+		{ 0x70, 8, 0xf1f2f3f4f5f6f7f8ULL },
+	};
+	const uint64_t fill = 0xaaaaaaaaaaaaaaaaULL;
+	struct guest *g = &self->g;
+	struct minivmm_regs regs;
+	uint64_t data;
+	size_t i;
+
+	GUEST_START(g, mmio, GUEST_LONG64);
+	GUEST_GET_REGS(g, &regs);
+	regs.rcx = regs.rdx = regs.rsi = regs.r9 = fill;
+	GUEST_SET_REGS(g, &regs);
+
+	for (i = 0; i < ARRAY_SIZE(writes); i++) {
+		GUEST_RUN_EXPECT(g, MINIVMM_EXIT_MMIO);
+		EXPECT_EQ(GUEST_MMIO + writes[i].offset, g->run->mmio.phys_addr);
+		EXPECT_EQ(writes[i].len, g->run->mmio.len);
+		EXPECT_EQ(1, g->run->mmio.is_write);
+		data = 0;
+		memcpy(&data, g->run->mmio.data, writes[i].len);
+		EXPECT_EQ(writes[i].value, data) TH_LOG("write #%zu", i);
+	}
+	for (i = 0; i < ARRAY_SIZE(reads); i++) {
+		GUEST_RUN_EXPECT(g, MINIVMM_EXIT_MMIO);
+		EXPECT_EQ(GUEST_MMIO + reads[i].offset, g->run->mmio.phys_addr);
+		EXPECT_EQ(reads[i].len, g->run->mmio.len);
+		EXPECT_EQ(0, g->run->mmio.is_write);
+		memcpy(g->run->mmio.data, &reads[i].value, 8);
+	}
+	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
+	GUEST_GET_REGS(g, &regs);
+	/* 8- and 16-bit loads keep the rest; a 32-bit one zero-extends. */
+	EXPECT_EQ(0xaaaaaaaaaaaaaac1ULL, regs.rcx);
+	EXPECT_EQ(0xaaaaaaaaaaaad1d2ULL, regs.rdx);
+	EXPECT_EQ(0xe1e2e3e4ULL, regs.rsi);
+	EXPECT_EQ(0xf1f2f3f4f5f6f7f8ULL, regs.r9);
+}
+
+/* guests/triple_fault.S with an IDT that cannot deliver anything. */
+TEST_F(run, triple_fault_shutdown)
+{
+	struct guest *g = &self->g;
+	struct minivmm_sregs sregs;
+
+	GUEST_START(g, triple_fault, GUEST_PROT32);
+	GUEST_GET_SREGS(g, &sregs);
+	sregs.idt.limit = 0;
+	ASSERT_EQ(0, ioctl(g->vcpu, MINIVMM_SET_SREGS, &sregs))
+		TH_LOG("MINIVMM_SET_SREGS: %s", strerror(errno));
+	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_SHUTDOWN);
+}
+
+/*
+ * CS.L and CS.D both set in IA-32e mode: the kernel leaves segment
+ * attributes to the hardware, and both refuse it at entry (SDM vol 3C
+ * 26.3.1.2, "CS ... If the guest will be in IA-32e mode and the L bit is
+ * 1, the D bit must be 0"; APM vol 2 15.5.1, "EFER.LME, CR0.PG, CR4.PAE,
+ * CS.L, and CS.D are all non-zero" is an illegal VMRUN state).
+ */
+TEST_F(run, fail_entry)
+{
+	struct guest *g = &self->g;
+	struct minivmm_sregs sregs;
+	long ncpus = sysconf(_SC_NPROCESSORS_CONF);
+
+	GUEST_START(g, spin, GUEST_LONG64);
+	GUEST_GET_SREGS(g, &sregs);
+	sregs.cs.db = 1;
+	ASSERT_EQ(0, ioctl(g->vcpu, MINIVMM_SET_SREGS, &sregs))
+		TH_LOG("MINIVMM_SET_SREGS refused CS.L = CS.D = 1: %s; "
+		       "the test needs a state only the hardware refuses",
+		       strerror(errno));
+	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_FAIL_ENTRY);
+	EXPECT_NE(0, g->run->fail_entry.hardware_entry_failure_reason);
+	EXPECT_GT(ncpus, (long)g->run->fail_entry.cpu);
+	TH_LOG("hardware reason %#llx on CPU %u",
+	       (unsigned long long)g->run->fail_entry.hardware_entry_failure_reason,
+	       g->run->fail_entry.cpu);
+}
+
+/* The supported table, or an ASSERT. */
+static struct minivmm_cpuid2 *supported_cpuid(struct __test_metadata *_metadata,
+					      int sys)
+{
+	struct minivmm_cpuid2 *c;
+	size_t size = sizeof(*c) + MINIVMM_MAX_CPUID_ENTRIES * sizeof(c->entries[0]);
+
+	c = calloc(1, size);
+	ASSERT_NE(NULL, c);
+	c->nent = MINIVMM_MAX_CPUID_ENTRIES;
+	ASSERT_EQ(0, ioctl(sys, MINIVMM_GET_SUPPORTED_CPUID, c))
+		TH_LOG("MINIVMM_GET_SUPPORTED_CPUID: %s", strerror(errno));
+	return c;
+}
+
+static struct minivmm_cpuid_entry2 *find_leaf(struct minivmm_cpuid2 *c,
+					      uint32_t function)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->nent; i++)
+		if (c->entries[i].function == function && c->entries[i].index == 0)
+			return &c->entries[i];
+	return NULL;
+}
+
+/* guests/cpuid.S: CPUID with the test's EAX and ECX, then HLT. */
+static void guest_cpuid(struct __test_metadata *_metadata, struct guest *g,
+			uint32_t leaf, struct minivmm_regs *regs)
+{
+	GUEST_START(g, cpuid, GUEST_PROT32);
+	GUEST_GET_REGS(g, regs);
+	regs->rax = leaf;
+	regs->rcx = 0;
+	GUEST_SET_REGS(g, regs);
+	/* The first exit to userspace is the HLT: CPUID stayed in the kernel. */
+	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
+	GUEST_GET_REGS(g, regs);
+}
+
+TEST_F(run, cpuid_in_kernel)
+{
+	struct minivmm_cpuid2 *sup = supported_cpuid(_metadata, self->g.sys);
+	struct minivmm_cpuid_entry2 *leaf0 = find_leaf(sup, 0);
+	struct minivmm_cpuid_entry2 *leaf1 = find_leaf(sup, 1);
+	struct minivmm_regs regs;
+
+	ASSERT_NE(NULL, leaf0);
+	ASSERT_NE(NULL, leaf1);
+
+	guest_cpuid(_metadata, &self->g, 0, &regs);
+	EXPECT_EQ(leaf0->eax, (uint32_t)regs.rax);
+	EXPECT_EQ(leaf0->ebx, (uint32_t)regs.rbx);	/* the vendor string */
+	EXPECT_EQ(leaf0->ecx, (uint32_t)regs.rcx);
+	EXPECT_EQ(leaf0->edx, (uint32_t)regs.rdx);
+
+	guest_cpuid(_metadata, &self->g, 1, &regs);
+	EXPECT_EQ(leaf1->eax, (uint32_t)regs.rax);	/* family, model, stepping */
+	EXPECT_TRUE(regs.rcx & (1u << 31))
+		TH_LOG("leaf 1 ECX %#llx: no hypervisor bit", regs.rcx);
+	free(sup);
+}
+
+/* A bit cleared with SET_CPUID2 is cleared for the guest. */
+TEST_F(run, cpuid_set_cpuid2)
+{
+	struct minivmm_cpuid2 *c = supported_cpuid(_metadata, self->g.sys);
+	struct minivmm_cpuid_entry2 *leaf1 = find_leaf(c, 1);
+	struct minivmm_regs regs;
+	uint32_t edx_bit;
+
+	ASSERT_NE(NULL, leaf1);
+	/* FPU (EDX bit 0) is on every x86-64 CPU, and static. */
+	edx_bit = 1u << 0;
+	ASSERT_TRUE(leaf1->edx & edx_bit);
+	leaf1->edx &= ~edx_bit;
+	leaf1->ecx &= ~(1u << 31);	/* the kernel sets it back */
+	ASSERT_EQ(0, ioctl(self->g.vcpu, MINIVMM_SET_CPUID2, c))
+		TH_LOG("MINIVMM_SET_CPUID2: %s", strerror(errno));
+
+	guest_cpuid(_metadata, &self->g, 1, &regs);
+	EXPECT_FALSE(regs.rdx & edx_bit) TH_LOG("leaf 1 EDX %#llx", regs.rdx);
+	EXPECT_TRUE(regs.rcx & (1u << 31)) TH_LOG("leaf 1 ECX %#llx", regs.rcx);
+	EXPECT_EQ(leaf1->eax, (uint32_t)regs.rax);
+	free(c);
+}
+
+static int msr_get(struct guest *g, uint32_t index, uint64_t *data)
+{
+	struct {
+		struct minivmm_msrs hdr;
+		struct minivmm_msr_entry e;
+	} m = { .hdr.nmsrs = 1, .e.index = index };
+	int r = ioctl(g->vcpu, MINIVMM_GET_MSRS, &m);
+
+	*data = m.e.data;
+	return r;
+}
+
+static int msr_set(struct guest *g, uint32_t index, uint64_t data)
+{
+	struct {
+		struct minivmm_msrs hdr;
+		struct minivmm_msr_entry e;
+	} m = { .hdr.nmsrs = 1, .e.index = index, .e.data = data };
+
+	return ioctl(g->vcpu, MINIVMM_SET_MSRS, &m);
+}
+
+/*
+ * guests/msr.S: WRMSR and RDMSR of a known MSR stay in the kernel, in both
+ * directions between the guest and MINIVMM_GET/SET_MSRS; RDMSR and WRMSR of
+ * an unknown MSR raise #GP(0) in the guest at the instruction.
+ */
+TEST_F(run, msr)
+{
+	const uint64_t star = 0x0023001089abcdefULL, lstar = 0xffffffff81234560ULL;
+	struct guest *g = &self->g;
+	struct minivmm_regs regs;
+	uint64_t rip_phase2, v;
+	uint8_t *insn;
+	int i;
+
+	GUEST_START(g, msr, GUEST_LONG64);
+	GUEST_GET_REGS(g, &regs);
+	regs.rcx = MSR_STAR;
+	regs.rax = (uint32_t)star;
+	regs.rdx = star >> 32;
+	GUEST_SET_REGS(g, &regs);
+	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
+	GUEST_GET_REGS(g, &regs);
+	EXPECT_EQ((uint32_t)star, regs.rax);
+	EXPECT_EQ(star >> 32, regs.rdx);
+	ASSERT_EQ(1, msr_get(g, MSR_STAR, &v)) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(star, v);
+	rip_phase2 = regs.rip;
+
+	/* A value set from userspace is what the guest reads. */
+	ASSERT_EQ(1, msr_set(g, MSR_LSTAR, lstar)) TH_LOG("%s", strerror(errno));
+	regs.rcx = MSR_LSTAR;
+	regs.rax = regs.rdx = 0;
+	GUEST_SET_REGS(g, &regs);
+	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
+	GUEST_GET_REGS(g, &regs);
+	EXPECT_EQ((uint32_t)lstar, regs.rax);
+	EXPECT_EQ(lstar >> 32, regs.rdx);
+
+	/* Unknown: RDMSR, then WRMSR, each a #GP(0) reported by the handler. */
+	regs.rip = rip_phase2;
+	regs.rcx = MSR_UNKNOWN;
+	GUEST_SET_REGS(g, &regs);
+	for (i = 0; i < 2; i++) {
+		GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, PORT_EXCEPTION, 4);
+		EXPECT_EQ(13, guest_io_data(g)) TH_LOG("%s", i ? "wrmsr" : "rdmsr");
+		GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, PORT_EXCEPTION, 4);
+		EXPECT_EQ(0, guest_io_data(g)) TH_LOG("error code");
+		GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, PORT_EXCEPTION, 4);
+		EXPECT_EQ(rip_phase2 + 2 * i, guest_io_data(g));
+		insn = guest_gpa(g, guest_io_data(g), 2);
+		ASSERT_NE(NULL, insn);
+		/* RDMSR is 0f 32, WRMSR 0f 30 (SDM vol 2B). */
+		EXPECT_TRUE(insn[0] == 0x0f && insn[1] == (i ? 0x30 : 0x32))
+			TH_LOG("#GP at %02x %02x", insn[0], insn[1]);
+	}
+	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
+	ASSERT_EQ(0, msr_get(g, MSR_UNKNOWN, &v));
+}
+
+static void nop_handler(int sig)
+{
+	(void)sig;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * A guest spinning in "jmp ." never exits on its own; a signal must get
+ * RUN out within a second, with EINTR and MINIVMM_EXIT_INTR, twice, and
+ * leave the guest where it was.  The timer fires after 100 ms.
+ */
+TEST_F_TIMEOUT(run, spin_stopped_by_signal, 60)
+{
+	struct itimerval it = { .it_value = { 0, 100 * 1000 } };
+	struct sigaction sa = { .sa_handler = nop_handler };
+	struct guest *g = &self->g;
+	struct minivmm_regs regs;
+	double t0, dt;
+	int i, r;
+
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	GUEST_START(g, spin, GUEST_LONG64);
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
+		t0 = now_s();
+		r = guest_run(g);
+		dt = now_s() - t0;
+		ASSERT_EQ(-EINTR, r) guest_dump(g);
+		EXPECT_EQ(MINIVMM_EXIT_INTR, g->run->exit_reason);
+		EXPECT_GT(1.0, dt) TH_LOG("RUN returned %.3f s after the start", dt);
+		GUEST_GET_REGS(g, &regs);
+		EXPECT_EQ(GUEST_CODE, regs.rip);
+	}
+}
+
+/* immediate_exit: RUN returns at once and the guest has not run. */
+TEST_F(run, immediate_exit)
+{
+	struct guest *g = &self->g;
+	struct minivmm_regs regs;
+
+	GUEST_START(g, io_out, GUEST_PROT32);
+	g->run->immediate_exit = 1;
+	errno = 0;
+	EXPECT_EQ(-EINTR, guest_run(g));
+	EXPECT_EQ(MINIVMM_EXIT_INTR, g->run->exit_reason);
+	GUEST_GET_REGS(g, &regs);
+	EXPECT_EQ(GUEST_CODE, regs.rip);
+	g->run->immediate_exit = 0;
+	GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, PORT_OUT8, 1);
+	EXPECT_EQ(0x5a, guest_io_data(g));
+}
+
+/*
+ * guests/bench.S: the exit rate of CPUID (handled in the kernel) and of OUT
+ * (an exit to userspace each).  Printed, not judged: what is asserted is
+ * that every iteration ran and saw what it should.
+ */
+static void bench(struct __test_metadata *_metadata, struct guest *g,
+		  int out_loop, uint32_t n)
+{
+	struct minivmm_regs regs;
+	double t0, dt;
+	uint32_t i;
+
+	GUEST_START(g, bench, GUEST_PROT32);
+	GUEST_GET_REGS(g, &regs);
+	regs.rcx = n;
+	regs.rdi = out_loop;
+	GUEST_SET_REGS(g, &regs);
+	GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, PORT_MARK, 4);
+	t0 = now_s();
+	for (i = 1; out_loop && i <= n; i++) {
+		GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, PORT_REPORT, 4);
+		ASSERT_EQ(i, guest_io_data(g));
+	}
+	GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, PORT_MARK, 4);
+	dt = now_s() - t0;
+	/* CPUID: the iterations that saw the hypervisor bit; OUT: the last. */
+	EXPECT_EQ(n, guest_io_data(g));
+	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
+	printf("# %s exits/s: %.0f (%u in %.3f s)\n", out_loop ? "out" : "cpuid",
+	       dt > 0 ? n / dt : 0.0, n, dt);
+}
+
+TEST_F_TIMEOUT(run, bench_cpuid, 300)
+{
+	bench(_metadata, &self->g, 0, BENCH_CPUID);
+}
+
+TEST_F_TIMEOUT(run, bench_out, 300)
+{
+	bench(_metadata, &self->g, 1, BENCH_OUT);
+}
+
+TEST_HARNESS_MAIN
