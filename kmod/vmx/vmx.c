@@ -137,6 +137,9 @@ static int vmx_cpu_enable(struct page *area)
 
 static void vmx_cpu_disable(void)
 {
+	/* VMXOFF does not write cached VMCSs back (SDM Vol. 3C 25.11.1). */
+	if (vmx_cpu_hw_on())
+		vmx_clear_loaded_vmcss();
 	/* A fault here means VMX was already off; CR4.VMXE must go anyway. */
 	vmx_vmxoff();
 	cr4_clear_bits(X86_CR4_VMXE);
@@ -150,6 +153,18 @@ static struct mvm_vendor_ops vmx_ops = {
 	.cpu_enable		= vmx_cpu_enable,
 	.cpu_disable		= vmx_cpu_disable,
 	.cpu_hw_on		= vmx_cpu_hw_on,
+	.vcpu_create		= vmx_vcpu_create,
+	.vcpu_free		= vmx_vcpu_free,
+	.vcpu_load		= vmx_vcpu_load,
+	.vcpu_put		= vmx_vcpu_put,
+	.vcpu_enter		= vmx_vcpu_enter,
+	.handle_exit		= vmx_handle_exit,
+	.skip_instruction	= vmx_skip_instruction,
+	.queue_exception	= vmx_queue_exception,
+	.get_sregs		= vmx_get_sregs,
+	.set_sregs		= vmx_set_sregs,
+	.get_msr		= vmx_get_msr,
+	.set_msr		= vmx_set_msr,
 };
 
 const struct mvm_vendor_ops *vmx_probe(const char **why)
@@ -180,5 +195,9 @@ const struct mvm_vendor_ops *vmx_probe(const char **why)
 	if (*why)
 		return NULL;
 	vmx_vmcs_revision = m.basic & VMX_BASIC_REVISION_MASK;
+	*why = vmx_setup_config(vmx_vmcs_revision);
+	if (*why)
+		return NULL;
+	vmx_percpu_init();
 	return &vmx_ops;
 }

@@ -2,10 +2,17 @@
 /*
  * VMX backend internals shared by the files of kmod/vmx/ (and its KUnit
  * tests).  Generic code never includes this.
+ *
+ *   vmx.c      probe, VMXON/VMXOFF, the ops table
+ *   vmcs.c     the VMCS: controls, host and reset state, load/put, VPIDs
+ *   exit.c     entering the guest, and the exit handlers
+ *   regs.c     segments, control registers and MSRs (sregs, get/set_msr)
+ *   vmenter.S  the register switch around VMLAUNCH/VMRESUME
  */
 #ifndef MINIVMM_VMX_H
 #define MINIVMM_VMX_H
 
+#include <linux/list.h>
 #include <linux/types.h>
 
 #include "../minivmm.h"
@@ -19,8 +26,142 @@ struct vmx_cap_msrs {
 	u64 ept_vpid;		/* IA32_VMX_EPT_VPID_CAP */
 };
 
+/*
+ * The VMCS controls and fixed bits every vCPU uses, computed once at probe
+ * from the capability MSRs (vmcs.c, vmx_setup_config()).
+ */
+struct vmx_config {
+	u32 revision;
+	u32 pin;
+	u32 proc;
+	u32 proc2;
+	u32 exit;
+	u32 entry;
+	u64 cr0_fixed0, cr0_fixed1;
+	u64 cr4_fixed0, cr4_fixed1;
+	bool invept_single;	/* else INVEPT all-context */
+	bool invvpid_single;	/* else INVVPID all-context */
+};
+
+extern struct vmx_config vmx_config;
+
+/* The VMCS region (SDM Vol. 3C 25.2): a revision id, then the CPU's own. */
+struct vmcs {
+	u32 revision;
+	u32 abort;
+	char data[];
+};
+
+/* Guest MSRs the hardware does not switch: loaded at vcpu_load. */
+enum vmx_soft_msr {
+	VMX_MSR_KERNEL_GS_BASE,
+	VMX_MSR_STAR,
+	VMX_MSR_LSTAR,
+	VMX_MSR_CSTAR,
+	VMX_MSR_SFMASK,
+	VMX_NR_SOFT_MSRS
+};
+
+/* DR6 and DR7 at reset (SDM Vol. 3A 18.2.3, 18.2.4). */
+#define VMX_DR6_FIXED	0xffff0ff0UL
+#define VMX_DR7_FIXED	0x400UL
+
+/* An event to put into the VM-entry interruption-information field. */
+struct vmx_event {
+	bool pending;
+	u32 info;		/* SDM Vol. 3C 25.8.3 format, valid bit set */
+	u32 error_code;
+	u32 insn_len;		/* software interrupts/exceptions only */
+};
+
+/* The backend's vCPU, vcpu->arch. */
+struct vmx_vcpu {
+	struct mvm_vcpu *vcpu;
+	struct vmcs *vmcs;
+	u64 vmcs_pa;
+	u8 *msr_bitmap;		/* one page, SDM Vol. 3C 25.6.9 */
+	u16 vpid;
+
+	/*
+	 * The CPU whose VMCS cache holds this VMCS (loaded or active), or -1
+	 * once VMCLEARed; @loaded_node is then on that CPU's
+	 * vmx_loaded_vmcss list.  Changed only on that CPU with interrupts
+	 * off, or by the CPU that VMCLEARs it through an IPI.
+	 */
+	int cpu;
+	struct list_head loaded_node;
+	bool launched;		/* VMRESUME, not VMLAUNCH */
+	bool need_flush;	/* moved to another CPU: flush tagged TLB */
+
+	/* Cached host-state fields, written to the VMCS only on change. */
+	unsigned long host_rsp, host_cr3, host_cr4;
+
+	/* Host state the hardware does not switch, saved at vcpu_load. */
+	bool guest_msrs_loaded;
+	u64 host_msrs[VMX_NR_SOFT_MSRS];
+	u64 guest_msrs[VMX_NR_SOFT_MSRS];
+	u16 host_ds_sel, host_es_sel, host_fs_sel, host_gs_sel;
+	u64 host_fs_base;
+
+	/* Guest state not kept in the VMCS. */
+	u64 cr2;
+	u64 cr8;
+	u64 dr[4], dr6, dr7;	/* MOV DR is emulated on these */
+
+	/* The last exit. */
+	u32 exit_reason;
+	u64 exit_qual;
+	u32 exit_intr_info;
+	u32 exit_insn_len;
+	bool entry_failed;	/* VMfail: @exit_reason is the insn error */
+
+	struct vmx_event event;	/* next entry's injection */
+};
+
+static inline struct vmx_vcpu *to_vmx(struct mvm_vcpu *vcpu)
+{
+	return vcpu->arch;
+}
+
 /* vmx.c */
 const char *vmx_check_caps(const struct vmx_cap_msrs *m, struct mvm_caps *caps);
+
+/* vmcs.c */
+const char *vmx_setup_config(u32 revision);
+void vmx_percpu_init(void);
+void vmx_clear_loaded_vmcss(void);
+bool vmx_vmcs_is_current(struct vmx_vcpu *vmx);
+int vmx_vcpu_create(struct mvm_vcpu *vcpu);
+void vmx_vcpu_free(struct mvm_vcpu *vcpu);
+void vmx_vcpu_load(struct mvm_vcpu *vcpu, int cpu);
+void vmx_vcpu_put(struct mvm_vcpu *vcpu);
+void vmx_refresh_host_state(struct vmx_vcpu *vmx);
+void vmx_flush_tlb(struct vmx_vcpu *vmx);
+void vmx_set_soft_msr(struct vmx_vcpu *vmx, enum vmx_soft_msr i, u64 data);
+
+/* exit.c */
+void vmx_vcpu_enter(struct mvm_vcpu *vcpu);
+int vmx_handle_exit(struct mvm_vcpu *vcpu);
+int vmx_skip_instruction(struct mvm_vcpu *vcpu);
+void vmx_queue_exception(struct mvm_vcpu *vcpu, u8 vector, bool has_error,
+			 u32 error_code);
+
+/* regs.c */
+void vmx_get_sregs(struct mvm_vcpu *vcpu, struct minivmm_sregs *sregs);
+int vmx_set_sregs(struct mvm_vcpu *vcpu, const struct minivmm_sregs *sregs);
+int vmx_get_msr(struct mvm_vcpu *vcpu, u32 index, u64 *data);
+int vmx_set_msr(struct mvm_vcpu *vcpu, u32 index, u64 data);
+u64 vmx_get_cr0(struct vmx_vcpu *vmx);
+int vmx_set_cr0(struct vmx_vcpu *vmx, u64 cr0);
+int vmx_set_cr4(struct vmx_vcpu *vmx, u64 cr4);
+void vmx_sync_long_mode(struct vmx_vcpu *vmx);
+void vmx_reset_regs(struct vmx_vcpu *vmx);
+
+/* vmenter.S */
+bool __vmx_vcpu_run(struct vmx_vcpu *vmx, u64 *regs, bool launched);
+void vmx_do_nmi_irqoff(void);
+void vmx_update_host_rsp(struct vmx_vcpu *vmx, unsigned long host_rsp);
+void vmx_vmexit(void);			/* HOST_RIP, not a function */
 
 /* ept.c */
 extern const struct mvm_pt_fmt vmx_ept_fmt;

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Entering the guest and acting on why it came back.  Mirrors svm/exit.c.
+ *
+ * vmx_vcpu_enter() runs with interrupts off: it brings the VMCS up to date
+ * (TLB tag, host fields, guest RSP/RIP/RFLAGS, an event to inject), enters
+ * through vmenter.S, and before returning deals with what cannot wait for
+ * interrupts to come back on: a host NMI or machine check that caused the
+ * exit, host debug state the exit clobbered, and an event whose delivery
+ * the exit interrupted.  vmx_handle_exit() then runs with interrupts on and
+ * dispatches on the basic exit reason (Intel SDM Vol. 3D Appendix C).
+ */
+#include <linux/kernel.h>
+#include <linux/percpu.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/special_insns.h>
+#include <asm/debugreg.h>
+#include <asm/trapnr.h>
+#include <asm/vmx.h>
+
+#include "vmx.h"
+#include "vmx_ops.h"
+
+/* The basic exit reason is bits 15:0 (SDM Vol. 3C 25.9.1). */
+#define VMX_BASIC_REASON(r)	((u16)(r))
+
+/* Not in <asm/vmx.h>: GETSEC always exits (SDM Vol. 3C 26.1.2). */
+#define EXIT_REASON_GETSEC	11
+
+static bool vmx_is_64bit(struct vmx_vcpu *vmx)
+{
+	return (vmcs_read64(GUEST_IA32_EFER) & EFER_LMA) &&
+	       (vmcs_read32(GUEST_CS_AR_BYTES) & BIT(13));
+}
+
+/*
+ * An exit interrupted the delivery of an event (SDM Vol. 3C 28.2.4): an EPT
+ * violation on the guest's IDT or stack, a host interrupt.  Deliver it
+ * again at the next entry, or it is lost: software interrupts and traps do
+ * not come back by re-executing the instruction.  Interrupts off.
+ */
+static void vmx_save_vectoring(struct vmx_vcpu *vmx)
+{
+	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
+	u32 type = info & INTR_INFO_INTR_TYPE_MASK;
+
+	if (!(info & VECTORING_INFO_VALID_MASK))
+		return;
+	vmx->event.pending = true;
+	/* Bit 12 is undefined here and reserved at entry. */
+	vmx->event.info = info & ~INTR_INFO_UNBLOCK_NMI;
+	vmx->event.error_code = info & VECTORING_INFO_DELIVER_CODE_MASK ?
+				vmcs_read32(IDT_VECTORING_ERROR_CODE) : 0;
+	vmx->event.insn_len = 0;
+	if (type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_SOFT_EXCEPTION ||
+	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
+		vmx->event.insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+}
+
+static void vmx_inject_event(struct vmx_vcpu *vmx)
+{
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vmx->event.info);
+	if (vmx->event.info & INTR_INFO_DELIVER_CODE_MASK)
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			     vmx->event.error_code);
+	if (vmx->event.insn_len)
+		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmx->event.insn_len);
+	/* The valid bit is cleared by the next VM exit (SDM Vol. 3C 28.2.3). */
+	vmx->event.pending = false;
+}
+
+/*
+ * A machine check that caused an exit (exception exit with vector 18, or
+ * reason 41 during entry) never reached the host's handler: raise it now,
+ * as the CPU would have (SDM Vol. 3B 17.10, Vol. 3C 28.1).
+ */
+static void vmx_host_machine_check(void)
+{
+	if (IS_ENABLED(CONFIG_X86_MCE))
+		asm volatile("int $0x12");
+}
+
+/* The host events behind this exit, handled before interrupts come back. */
+static void vmx_handle_exit_irqoff(struct vmx_vcpu *vmx)
+{
+	u32 info;
+
+	if (VMX_BASIC_REASON(vmx->exit_reason) == EXIT_REASON_MCE_DURING_VMENTRY) {
+		vmx_host_machine_check();
+		return;
+	}
+	if (VMX_BASIC_REASON(vmx->exit_reason) != EXIT_REASON_EXCEPTION_NMI)
+		return;
+	info = vmcs_read32(VM_EXIT_INTR_INFO);
+	vmx->exit_intr_info = info;
+	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+		vmx_do_nmi_irqoff();
+	else if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC)
+		vmx_host_machine_check();
+}
+
+void vmx_vcpu_enter(struct mvm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	u64 gen = READ_ONCE(vcpu->vm->tlb_gen);
+	unsigned long guest_cr4, host_dr7;
+	u64 host_debugctl;
+
+	lockdep_assert_irqs_disabled();
+	vmx->exit_reason = 0;
+	/* The VMCS could not be loaded (VMX turned off for reboot). */
+	if (unlikely(!vmx_vmcs_is_current(vmx))) {
+		vmx->entry_failed = true;
+		return;
+	}
+	if (vmx->need_flush || vcpu->tlb_gen != gen) {
+		vmx_flush_tlb(vmx);
+		vcpu->tlb_gen = gen;
+	}
+	vmx_refresh_host_state(vmx);
+	vmcs_writel(GUEST_RSP, vcpu->regs[MVM_RSP]);
+	vmcs_writel(GUEST_RIP, vcpu->rip);
+	vmcs_writel(GUEST_RFLAGS, vcpu->rflags);
+	if (vmx->event.pending)
+		vmx_inject_event(vmx);
+
+	/* CR2 is not part of the VMCS: the guest's goes into the CPU. */
+	if (native_read_cr2() != vmx->cr2)
+		native_write_cr2(vmx->cr2);
+	/* A VM exit sets DR7 to 0x400 and clears DEBUGCTL (SDM 28.5.1). */
+	get_debugreg(host_dr7, 7);
+	rdmsrl(MSR_IA32_DEBUGCTLMSR, host_debugctl);
+	guest_cr4 = vmcs_readl(GUEST_CR4);
+	mvm_load_guest_xcr0(vcpu, guest_cr4);
+
+	vmx->entry_failed = __vmx_vcpu_run(vmx, vcpu->regs, vmx->launched);
+
+	mvm_load_host_xcr0(vcpu, guest_cr4);
+	if (host_debugctl)
+		wrmsrl(MSR_IA32_DEBUGCTLMSR, host_debugctl);
+	if (host_dr7 & ~VMX_DR7_FIXED)
+		set_debugreg(host_dr7, 7);
+	vmx->cr2 = native_read_cr2();
+
+	if (unlikely(vmx->entry_failed)) {
+		/* VMfailValid: the reason is the VM-instruction error. */
+		vmx->exit_reason = vmcs_read32(VM_INSTRUCTION_ERROR);
+		return;
+	}
+	vmx->exit_reason = vmcs_read32(VM_EXIT_REASON);
+	vmx_handle_exit_irqoff(vmx);
+	if (unlikely(vmx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+		return;
+
+	/* Only a successful entry moves the VMCS to "launched" (SDM 27.8). */
+	vmx->launched = true;
+	vcpu->regs[MVM_RSP] = vmcs_readl(GUEST_RSP);
+	vcpu->rip = vmcs_readl(GUEST_RIP);
+	vcpu->rflags = vmcs_readl(GUEST_RFLAGS);
+	vmx_save_vectoring(vmx);
+	vmx_sync_long_mode(vmx);
+}
+
+/* Bits 63:32 are ignored outside 64-bit mode (SDM Vol. 1 3.4.1.1). */
+static u64 vmx_read_gpr(struct vmx_vcpu *vmx, int reg)
+{
+	u64 v = vmx->vcpu->regs[reg];
+
+	return vmx_is_64bit(vmx) ? v : (u32)v;
+}
+
+int vmx_skip_instruction(struct mvm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+	u64 rip = vcpu->rip + vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+
+	vcpu->rip = vmx_is_64bit(vmx) ? rip : (u32)rip;
+	/* Blocking by STI or MOV SS lasts one instruction (SDM Vol. 3C 25.4.2). */
+	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+			     intr & ~(GUEST_INTR_STATE_STI |
+				      GUEST_INTR_STATE_MOV_SS));
+	return 1;
+}
+
+/*
+ * Real mode delivers no error codes, and with unrestricted guest the VM
+ * entry refuses one when CR0.PE is 0 (SDM Vol. 3C 27.2.1.3).
+ */
+void vmx_queue_exception(struct mvm_vcpu *vcpu, u8 vector, bool has_error,
+			 u32 error_code)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	u32 info = vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK;
+
+	if (has_error && (vmx_get_cr0(vmx) & X86_CR0_PE))
+		info |= INTR_INFO_DELIVER_CODE_MASK;
+	/* Replaces an event whose delivery the exit interrupted. */
+	vmx->event.pending = true;
+	vmx->event.info = info;
+	vmx->event.error_code = error_code;
+	vmx->event.insn_len = 0;
+}
+
+static int vmx_inject_ud(struct mvm_vcpu *vcpu)
+{
+	vmx_queue_exception(vcpu, X86_TRAP_UD, false, 0);
+	return 1;
+}
+
+static int vmx_inject_gp(struct mvm_vcpu *vcpu)
+{
+	vmx_queue_exception(vcpu, X86_TRAP_GP, true, 0);
+	return 1;
+}
+
+static int vmx_unhandled(struct mvm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+
+	mvm_exit_internal_error(vcpu, MINIVMM_INTERNAL_ERROR_UNHANDLED_EXIT,
+				vmx->exit_reason,
+				vmcs_readl(EXIT_QUALIFICATION));
+	return 0;
+}
+
+/*
+ * Exception bitmap exits (#DB, #AC, #MC) and NMIs.  #DB and #AC go back to
+ * the guest: they are intercepted only so that a guest whose own delivery
+ * of them faults again cannot hold the CPU in microcode forever
+ * (CVE-2015-5307, CVE-2015-8104); each round trip passes the run loop's
+ * signal and resched checks.
+ */
+static int vmx_handle_exception_nmi(struct mvm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	u32 info = vmx->exit_intr_info;
+	u8 vector = info & INTR_INFO_VECTOR_MASK;
+
+	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+		return 1;	/* the host's, handled in vcpu_enter */
+	switch (vector) {
+	case X86_TRAP_DB:
+		/* The qualification holds the DR6 bits (SDM Vol. 3C 28.2.1). */
+		vmx->dr6 = (vmx->dr6 & ~0xe00fUL) |
+			   (vmcs_readl(EXIT_QUALIFICATION) & 0xe00f);
+		vmx_queue_exception(vcpu, X86_TRAP_DB, false, 0);
+		return 1;
+	case X86_TRAP_AC:
+		vmx_queue_exception(vcpu, X86_TRAP_AC, true,
+				    vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
+		return 1;
+	case X86_TRAP_MC:
+		return 1;	/* the host's, handled in vcpu_enter */
+	default:
+		return vmx_unhandled(vcpu);
+	}
+}
+
+static int vmx_handle_external_interrupt(struct mvm_vcpu *vcpu)
+{
+	/* Still pending in the local APIC: taken when IRQs come back on. */
+	return 1;
+}
+
+static int vmx_handle_triple_fault(struct mvm_vcpu *vcpu)
+{
+	return mvm_handle_shutdown(vcpu);
+}
+
+static int vmx_handle_hlt(struct mvm_vcpu *vcpu)
+{
+	vmx_skip_instruction(vcpu);
+	return mvm_handle_hlt(vcpu);
+}
+
+/* INVD would drop the host's dirty cache lines: run it as a no-op. */
+static int vmx_handle_invd(struct mvm_vcpu *vcpu)
+{
+	return vmx_skip_instruction(vcpu);
+}
+
+/*
+ * CR accesses that exit: writes touching a host-owned CR0/CR4 bit (see
+ * regs.c) and all CR8 accesses.  Qualification: SDM Vol. 3C 28.2.1,
+ * Table 28-3.  A value the CPU would refuse is a #GP, and the instruction
+ * is not skipped.
+ */
+static int vmx_handle_cr(struct mvm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	int cr = qual & 15, type = (qual >> 4) & 3, reg = (qual >> 8) & 15;
+	u64 val;
+	int r;
+
+	if (type == 0) {		/* MOV to CR */
+		val = vmx_read_gpr(vmx, reg);
+		switch (cr) {
+		case 0:
+			r = vmx_set_cr0(vmx, val);
+			break;
+		case 4:
+			r = vmx_set_cr4(vmx, val);
+			break;
+		case 8:
+			r = val & ~15ULL ? -EINVAL : 0;
+			if (!r)
+				vmx->cr8 = val;
+			break;
+		default:
+			return vmx_unhandled(vcpu);
+		}
+		if (r)
+			return vmx_inject_gp(vcpu);
+		return vmx_skip_instruction(vcpu);
+	}
+	if (type == 1 && cr == 8) {	/* MOV from CR8: 64-bit mode only */
+		vcpu->regs[reg] = vmx->cr8;
+		return vmx_skip_instruction(vcpu);
+	}
+	return vmx_unhandled(vcpu);
+}
+
+/*
+ * MOV DR always exits: the debug registers are the host's (the guest runs
+ * with GUEST_DR7 = 0x400, no breakpoints armed).  The guest reads back what
+ * it wrote; its breakpoints do not fire (a documented limitation).  Faults
+ * by CPL come before the exit (SDM Vol. 3C 26.1.1); DR4/5 alias DR6/7
+ * unless CR4.DE (SDM Vol. 3A 18.2.2).  Qualification: Table 28-4.
+ */
+static int vmx_handle_dr(struct mvm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	int dr = qual & 7, reg = (qual >> 8) & 15;
+	bool from_dr = qual & BIT(4);
+	u64 val;
+
+	if (dr == 4 || dr == 5) {
+		if (vmcs_readl(CR4_READ_SHADOW) & X86_CR4_DE)
+			return vmx_inject_ud(vcpu);
+		dr += 2;
+	}
+	if (from_dr) {
+		val = dr < 4 ? vmx->dr[dr] : dr == 6 ? vmx->dr6 : vmx->dr7;
+		vcpu->regs[reg] = val;
+		return vmx_skip_instruction(vcpu);
+	}
+	val = vmx_read_gpr(vmx, reg);
+	if (dr < 4) {
+		vmx->dr[dr] = val;
+	} else {
+		if (val >> 32)
+			return vmx_inject_gp(vcpu);
+		if (dr == 6)
+			vmx->dr6 = val | VMX_DR6_FIXED;
+		else
+			vmx->dr7 = val | VMX_DR7_FIXED;
+	}
+	return vmx_skip_instruction(vcpu);
+}
+
+/* Qualification: SDM Vol. 3C 28.2.1, Table 28-5. */
+static int vmx_handle_io(struct mvm_vcpu *vcpu)
+{
+	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+
+	return mvm_handle_io(vcpu, qual >> 16, (qual & 7) + 1, qual & BIT(3),
+			     qual & BIT(4), qual & BIT(5),
+			     vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+}
+
+static int vmx_handle_cpuid(struct mvm_vcpu *vcpu)
+{
+	return mvm_emulate_cpuid(vcpu);
+}
+
+static int vmx_handle_rdmsr(struct mvm_vcpu *vcpu)
+{
+	return mvm_emulate_rdmsr(vcpu);
+}
+
+static int vmx_handle_wrmsr(struct mvm_vcpu *vcpu)
+{
+	return mvm_emulate_wrmsr(vcpu);
+}
+
+static int vmx_handle_xsetbv(struct mvm_vcpu *vcpu)
+{
+	return mvm_emulate_xsetbv(vcpu);
+}
+
+/* Qualification: SDM Vol. 3C 28.2.1, Table 28-7. */
+static int vmx_handle_ept_violation(struct mvm_vcpu *vcpu)
+{
+	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+
+	return mvm_handle_page_fault(vcpu, vmcs_read64(GUEST_PHYSICAL_ADDRESS),
+				     qual & EPT_VIOLATION_ACC_WRITE,
+				     qual & EPT_VIOLATION_ACC_INSTR);
+}
+
+/* An entry minivmm wrote wrongly (SDM Vol. 3C 29.3.3.1): a host bug. */
+static int vmx_handle_ept_misconfig(struct mvm_vcpu *vcpu)
+{
+	mvm_exit_internal_error(vcpu, MINIVMM_INTERNAL_ERROR_UNHANDLED_EXIT,
+				EXIT_REASON_EPT_MISCONFIG,
+				vmcs_read64(GUEST_PHYSICAL_ADDRESS));
+	return 0;
+}
+
+/*
+ * The exit handlers, indexed by basic exit reason.  Each returns 1 to
+ * re-enter the guest, 0 after filling vcpu->run for userspace, or -errno
+ * to fail MINIVMM_RUN.  A reason without a handler ends the run with an
+ * INTERNAL_ERROR exit carrying the reason and the exit qualification.
+ *
+ * The guest has no VMX (CPUID hides it), so VMX instructions, VMCALL,
+ * GETSEC and MONITOR/MWAIT, which exit unconditionally or by our choice,
+ * raise #UD as on a CPU without them; RDPMC raises #GP (no counters).
+ */
+static int (*const vmx_exit_handlers[])(struct mvm_vcpu *vcpu) = {
+	[EXIT_REASON_EXCEPTION_NMI]		= vmx_handle_exception_nmi,
+	[EXIT_REASON_EXTERNAL_INTERRUPT]	= vmx_handle_external_interrupt,
+	[EXIT_REASON_TRIPLE_FAULT]		= vmx_handle_triple_fault,
+	[EXIT_REASON_CPUID]			= vmx_handle_cpuid,
+	[EXIT_REASON_GETSEC]			= vmx_inject_ud,
+	[EXIT_REASON_HLT]			= vmx_handle_hlt,
+	[EXIT_REASON_INVD]			= vmx_handle_invd,
+	[EXIT_REASON_RDPMC]			= vmx_inject_gp,
+	[EXIT_REASON_VMCALL]			= vmx_inject_ud,
+	[EXIT_REASON_VMCLEAR]			= vmx_inject_ud,
+	[EXIT_REASON_VMLAUNCH]			= vmx_inject_ud,
+	[EXIT_REASON_VMPTRLD]			= vmx_inject_ud,
+	[EXIT_REASON_VMPTRST]			= vmx_inject_ud,
+	[EXIT_REASON_VMREAD]			= vmx_inject_ud,
+	[EXIT_REASON_VMRESUME]			= vmx_inject_ud,
+	[EXIT_REASON_VMWRITE]			= vmx_inject_ud,
+	[EXIT_REASON_VMOFF]			= vmx_inject_ud,
+	[EXIT_REASON_VMON]			= vmx_inject_ud,
+	[EXIT_REASON_CR_ACCESS]			= vmx_handle_cr,
+	[EXIT_REASON_DR_ACCESS]			= vmx_handle_dr,
+	[EXIT_REASON_IO_INSTRUCTION]		= vmx_handle_io,
+	[EXIT_REASON_MSR_READ]			= vmx_handle_rdmsr,
+	[EXIT_REASON_MSR_WRITE]			= vmx_handle_wrmsr,
+	[EXIT_REASON_MWAIT_INSTRUCTION]		= vmx_inject_ud,
+	[EXIT_REASON_MONITOR_INSTRUCTION]	= vmx_inject_ud,
+	[EXIT_REASON_EPT_VIOLATION]		= vmx_handle_ept_violation,
+	[EXIT_REASON_EPT_MISCONFIG]		= vmx_handle_ept_misconfig,
+	[EXIT_REASON_INVEPT]			= vmx_inject_ud,
+	[EXIT_REASON_INVVPID]			= vmx_inject_ud,
+	[EXIT_REASON_XSETBV]			= vmx_handle_xsetbv,
+};
+
+int vmx_handle_exit(struct mvm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	u32 reason = vmx->exit_reason;
+	u16 basic = VMX_BASIC_REASON(reason);
+
+	/* VMfail, or a failed guest-state/MSR-load check (SDM Vol. 3C 27.8). */
+	if (vmx->entry_failed) {
+		mvm_exit_fail_entry(vcpu, reason);
+		return 0;
+	}
+	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {
+		mvm_exit_fail_entry(vcpu, basic);
+		return 0;
+	}
+	if (basic < ARRAY_SIZE(vmx_exit_handlers) && vmx_exit_handlers[basic])
+		return vmx_exit_handlers[basic](vcpu);
+	return vmx_unhandled(vcpu);
+}
