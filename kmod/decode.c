@@ -219,6 +219,8 @@ static int decode_modrm(struct decoder *d, struct mvm_insn *insn, u16 flags)
 		b = next_byte(d);	/* SIB */
 		if (b < 0)
 			return b;
+		insn->sib = b;
+		insn->has_sib = true;
 		if (mod == 0 && (b & 7) == 5)
 			insn->disp_len = 4;
 	}
@@ -250,6 +252,11 @@ static unsigned int imm_size(const struct mvm_insn *insn, u16 flags)
 	return 0;
 }
 
+static u64 sign_extend_bytes(u64 v, unsigned int size)
+{
+	return size >= 8 ? v : (u64)sign_extend64(v, size * 8 - 1);
+}
+
 /*
  * Decode the instruction in @bytes[0..@n) as code of @mode would run it.
  * Returns its length (also in @insn->len), -ENODATA when it runs past @n,
@@ -265,6 +272,7 @@ int mvm_decode(const u8 *bytes, unsigned int n, enum mvm_cpu_mode mode,
 	int b, r;
 
 	memset(insn, 0, sizeof(*insn));
+	insn->mode = mode;
 	b = decode_prefixes(&d, mode, insn, &adsize_prefix);
 	if (b < 0)
 		return b;
@@ -290,8 +298,10 @@ int mvm_decode(const u8 *bytes, unsigned int n, enum mvm_cpu_mode mode,
 		if (b < 0)
 			return b;
 		if (b == 0x38 || b == 0x3a) {
-			/* SDM vol. 2, tables A-4, A-5: all take ModRM,
-			 * and every 0F 3A opcode an imm8. */
+			/*
+			 * SDM vol. 2, tables A-4, A-5: all take ModRM,
+			 * and every 0F 3A opcode an imm8.
+			 */
 			insn->map = b == 0x38 ? MVM_MAP_0F38 : MVM_MAP_0F3A;
 			flags = D_MODRM | (b == 0x3a ? D_IB : 0);
 			b = next_byte(&d);
@@ -339,6 +349,10 @@ int mvm_decode(const u8 *bytes, unsigned int n, enum mvm_cpu_mode mode,
 		return -EOPNOTSUPP;
 	if (d.pos + insn->disp_len + insn->imm_len > n)
 		return -ENODATA;
+	for (i = 0; i < insn->disp_len; i++)
+		insn->disp |= (u64)bytes[d.pos + i] << (8 * i);
+	if (insn->disp_len)
+		insn->disp = sign_extend_bytes(insn->disp, insn->disp_len);
 	d.pos += insn->disp_len;
 	for (i = 0; i < insn->imm_len; i++)
 		insn->imm |= (u64)bytes[d.pos + i] << (8 * i);
@@ -349,10 +363,86 @@ int mvm_decode(const u8 *bytes, unsigned int n, enum mvm_cpu_mode mode,
 }
 EXPORT_SYMBOL_IF_KUNIT(mvm_decode);
 
-static u64 sign_extend_bytes(u64 v, unsigned int size)
+static bool is_moffs(const struct mvm_insn *insn)
 {
-	return size >= 8 ? v : (u64)sign_extend64(v, size * 8 - 1);
+	return insn->map == MVM_MAP_1BYTE && insn->opcode >= 0xa0 &&
+	       insn->opcode <= 0xa3;
 }
+
+/* Base and index of each 16-bit ModRM.rm (SDM vol. 2, table 2-1). */
+#define NOREG	0xff
+static const u8 ea16_regs[8][2] = {
+	{ MVM_RBX, MVM_RSI }, { MVM_RBX, MVM_RDI },
+	{ MVM_RBP, MVM_RSI }, { MVM_RBP, MVM_RDI },
+	{ MVM_RSI, NOREG }, { MVM_RDI, NOREG },
+	{ MVM_RBP, NOREG }, { MVM_RBX, NOREG },
+};
+
+/*
+ * The effective address (the offset in its segment) of @insn's memory
+ * operand with the registers @regs, and its segment: SDM vol. 2, 2.1.5
+ * (ModRM/SIB, RIP-relative from @next_rip in 64-bit mode, 2.2.1.6) and
+ * vol. 1, 3.7.5 (SS by default with rBP or rSP as base, else DS, unless a
+ * prefix says otherwise).  Returns the enum mvm_seg, or -EOPNOTSUPP when
+ * @insn has no memory operand.
+ */
+int mvm_insn_ea(const struct mvm_insn *insn, const u64 *regs, u64 next_rip,
+		u64 *ea)
+{
+	static const u8 seg_prefix[] = {
+		[MVM_SEG_ES] = 0x26, [MVM_SEG_CS] = 0x2e, [MVM_SEG_SS] = 0x36,
+		[MVM_SEG_DS] = 0x3e, [MVM_SEG_FS] = 0x64, [MVM_SEG_GS] = 0x65,
+	};
+	unsigned int mod = insn->modrm >> 6, rm = insn->modrm & 7;
+	unsigned int base, index;
+	int seg = MVM_SEG_DS;
+	u64 addr = insn->disp;
+
+	if (is_moffs(insn)) {
+		addr = insn->imm;
+	} else if (!insn->has_modrm || mod == 3) {
+		return -EOPNOTSUPP;
+	} else if (insn->ad_size == 2) {
+		if (mod != 0 || rm != 6) {
+			addr += regs[ea16_regs[rm][0]];
+			if (ea16_regs[rm][1] != NOREG)
+				addr += regs[ea16_regs[rm][1]];
+			if (ea16_regs[rm][0] == MVM_RBP)
+				seg = MVM_SEG_SS;
+		}
+	} else if (insn->has_sib) {
+		/* Index 4 without REX.X is "none"; base 5 with mod 0 too. */
+		index = ((insn->sib >> 3) & 7) | ((insn->rex & 0x2) << 2);
+		base = (insn->sib & 7) | ((insn->rex & 0x1) << 3);
+		if (index != 4)
+			addr += regs[index] << (insn->sib >> 6);
+		if (mod != 0 || (base & 7) != 5) {
+			addr += regs[base];
+			if (base == MVM_RSP || base == MVM_RBP)
+				seg = MVM_SEG_SS;
+		}
+	} else if (mod == 0 && rm == 5) {
+		if (insn->mode == MVM_MODE_64)
+			addr += next_rip;
+	} else {
+		base = rm | ((insn->rex & 0x1) << 3);
+		addr += regs[base];
+		if (base == MVM_RBP)
+			seg = MVM_SEG_SS;
+	}
+
+	if (insn->ad_size < 8)
+		addr &= GENMASK_ULL(insn->ad_size * 8 - 1, 0);
+	*ea = addr;
+
+	if (insn->seg) {
+		for (seg = 0; seg < ARRAY_SIZE(seg_prefix); seg++)
+			if (seg_prefix[seg] == insn->seg)
+				break;
+	}
+	return seg;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvm_insn_ea);
 
 /* ModRM.reg with REX.R as a byte register: AH..BH without any REX. */
 static void modrm_reg(const struct mvm_insn *insn, struct mvm_mmio_op *op,
@@ -377,8 +467,7 @@ static void modrm_reg(const struct mvm_insn *insn, struct mvm_mmio_op *op,
  */
 int mvm_decode_mmio(const struct mvm_insn *insn, struct mvm_mmio_op *op)
 {
-	bool moffs = insn->map == MVM_MAP_1BYTE &&
-		     insn->opcode >= 0xa0 && insn->opcode <= 0xa3;
+	bool moffs = is_moffs(insn);
 	unsigned int op_size = insn->op_size;
 
 	memset(op, 0, sizeof(*op));

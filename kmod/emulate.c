@@ -286,6 +286,55 @@ int mvm_insn_length(struct mvm_vcpu *vcpu)
 				 &insn);
 }
 
+/*
+ * The base of segment @seg; in 64-bit mode only FS and GS have one (SDM
+ * vol. 3A, 3.4.4).
+ */
+static u64 mvm_seg_base(const struct minivmm_sregs *s, int seg,
+			enum mvm_cpu_mode mode)
+{
+	switch (seg) {
+	case MVM_SEG_FS:
+		return s->fs.base;
+	case MVM_SEG_GS:
+		return s->gs.base;
+	}
+	if (mode == MVM_MODE_64)
+		return 0;
+	switch (seg) {
+	case MVM_SEG_ES:
+		return s->es.base;
+	case MVM_SEG_CS:
+		return s->cs.base;
+	case MVM_SEG_SS:
+		return s->ss.base;
+	}
+	return s->ds.base;
+}
+
+/*
+ * Whether @insn's memory operand starts at @gpa: paging keeps the low 12
+ * bits of an address, so its linear address must agree with @gpa there.
+ * It does not when the access began on the page before and crossed into
+ * this one (the fault reports the first byte it could not map), or when
+ * the bytes at RIP changed since the access.
+ */
+static bool mvm_mmio_at(struct mvm_vcpu *vcpu, const struct minivmm_sregs *s,
+			const struct mvm_insn *insn, u64 gpa)
+{
+	enum mvm_cpu_mode mode = insn->mode;
+	u64 ea, la;
+	int seg;
+
+	seg = mvm_insn_ea(insn, vcpu->regs, vcpu->rip + insn->len, &ea);
+	if (seg < 0)
+		return false;
+	la = mvm_seg_base(s, seg, mode) + ea;
+	if (mode != MVM_MODE_64)
+		la = (u32)la;
+	return offset_in_page(la) == offset_in_page(gpa);
+}
+
 /* RIP past the instruction, wrapping as IP/EIP do outside 64-bit mode. */
 static void mvm_advance_rip(struct mvm_vcpu *vcpu, enum mvm_cpu_mode mode,
 			    unsigned int len)
@@ -351,11 +400,11 @@ int mvm_handle_mmio(struct mvm_vcpu *vcpu, u64 gpa, bool write)
 	if (r >= 0)
 		r = mvm_decode_mmio(&insn, &op);
 	/*
-	 * The fault's direction must be the instruction's, else the bytes
-	 * are not what faulted (changed meanwhile).  An access split across
-	 * a page boundary would need two exits: not done.
+	 * The fault's direction and address must be the instruction's, else
+	 * the bytes are not what faulted.  An access split across a page
+	 * boundary would need two exits: not done.
 	 */
-	if (r < 0 || op.write != write ||
+	if (r < 0 || op.write != write || !mvm_mmio_at(vcpu, &s, &insn, gpa) ||
 	    offset_in_page(gpa) + op.size > PAGE_SIZE) {
 		mvm_exit_internal_error(vcpu, MINIVMM_INTERNAL_ERROR_EMULATION,
 					gpa, get_unaligned_le64(bytes));

@@ -32,13 +32,21 @@ enum mvm_opcode_map {
 	MVM_MAP_0F3A,		/* 0F 3A xx */
 };
 
+/* Segment registers in their encoding order (SDM vol. 2, 3.1.1.3, Sreg). */
+enum mvm_seg {
+	MVM_SEG_ES, MVM_SEG_CS, MVM_SEG_SS, MVM_SEG_DS, MVM_SEG_FS, MVM_SEG_GS,
+};
+
 /* One decoded instruction: the fields the emulator looks at. */
 struct mvm_insn {
 	u8 len;			/* bytes, prefixes to immediate */
+	u8 mode;		/* enum mvm_cpu_mode it was decoded for */
 	u8 map;			/* enum mvm_opcode_map */
 	u8 opcode;
 	u8 modrm;		/* valid when @has_modrm */
 	bool has_modrm;
+	u8 sib;			/* valid when @has_sib */
+	bool has_sib;
 	u8 rex;			/* 0 or 0x40-0x4f, 64-bit mode only */
 	u8 rep;			/* 0, 0xf2 or 0xf3: the last one given */
 	u8 seg;			/* segment override prefix byte, or 0 */
@@ -48,11 +56,14 @@ struct mvm_insn {
 	u8 ad_size;		/* 2, 4 or 8 */
 	u8 disp_len;
 	u8 imm_len;
+	u64 disp;		/* sign-extended from @disp_len bytes */
 	u64 imm;		/* zero-extended from @imm_len bytes */
 };
 
 int mvm_decode(const u8 *bytes, unsigned int n, enum mvm_cpu_mode mode,
 	       struct mvm_insn *insn);
+int mvm_insn_ea(const struct mvm_insn *insn, const u64 *regs, u64 next_rip,
+		u64 *ea);
 
 /*
  * The memory access of an MMIO-capable MOV.  For a write the source is

@@ -434,6 +434,94 @@ static void emulate_mmio_unsupported(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mvm_decode_mmio(&insn, &op), c->len);
 }
 
+/* ---- effective addresses (SDM vol. 2, 2.1.5) ---- */
+
+static const u64 ea_regs[MVM_NR_GPRS] = {
+	[MVM_RAX] = 0x1000, [MVM_RCX] = 0x3,
+	[MVM_RBX] = 0xffffffff00002000ULL,	/* high half: masked off */
+	[MVM_RSP] = 0x7000, [MVM_RBP] = 0x8000,
+	[MVM_RSI] = 0x10, [MVM_RDI] = 0x20,
+	[MVM_R12] = 0x100000, [MVM_R13] = 0x200000,
+};
+
+struct ea_case {
+	const char *name;
+	enum mvm_cpu_mode mode;
+	u8 n;
+	u8 bytes[MVM_INSN_MAX];
+	u64 next_rip;
+	u64 ea;
+	int seg;		/* or -errno */
+};
+
+#define E16(ea, seg, name, ...) \
+	{ name, MVM_MODE_16, BYTES(__VA_ARGS__), 0, ea, MVM_SEG_##seg }
+#define E32(ea, seg, name, ...) \
+	{ name, MVM_MODE_32, BYTES(__VA_ARGS__), 0, ea, MVM_SEG_##seg }
+#define E64(rip, ea, seg, name, ...) \
+	{ name, MVM_MODE_64, BYTES(__VA_ARGS__), rip, ea, MVM_SEG_##seg }
+#define MVM_SEG_NONE	-EOPNOTSUPP
+
+static const struct ea_case ea_cases[] = {
+	E16(0x2010, DS, "[bx+si]", 0x88, 0x00),
+	E16(0x7ffe, SS, "[bp-2]", 0x8b, 0x46, 0xfe),
+	E16(0x7ffe, ES, "es:[bp-2]", 0x26, 0x8b, 0x46, 0xfe),
+	E16(0x1234, DS, "[disp16]", 0x88, 0x06, 0x34, 0x12),
+	E16(0x1000, DS, "[bx+0xf000] wraps", 0x8b, 0x87, 0x00, 0xf0),
+	E16(0x8030, SS, "[bp+di+0x10]", 0x8b, 0x43, 0x10),
+	E16(0x1234, DS, "moffs16", 0xa1, 0x34, 0x12),
+	E16(0x1006, DS, "67: [eax+ecx*2]", 0x67, 0x8b, 0x04, 0x48),
+	E32(0x1006, DS, "[eax+ecx*2]", 0x8b, 0x04, 0x48),
+	E32(0x7008, SS, "[esp+8]", 0x8b, 0x44, 0x24, 0x08),
+	E32(0x7ffc, SS, "[ebp-4]", 0x8b, 0x45, 0xfc),
+	E32(0x1000, DS, "[disp32]: not RIP-relative", 0x8b, 0x05, 0x00, 0x10,
+	    0x00, 0x00),
+	E32(0x100c, DS, "[ecx*4+disp32]", 0x8b, 0x04, 0x8d, 0x00, 0x10, 0x00,
+	    0x00),
+	E32(0x2000, DS, "[ebx]: 32 bits", 0x8b, 0x03),
+	E32(0x1000, FS, "fs:[eax]", 0x64, 0x8b, 0x00),
+	E32(0x8002, SS, "67: [bp+2]", 0x67, 0x8b, 0x46, 0x02),
+	E32(0x12345678, DS, "moffs32", 0xa3, 0x78, 0x56, 0x34, 0x12),
+	E64(0x401007, 0x400ff7, DS, "[rip-16]", 0x8b, 0x05, 0xf0, 0xff,
+	    0xff, 0xff),
+	E64(0x100001008, 0xff8, DS, "67: [eip-16]", 0x67, 0x8b, 0x05, 0xf0,
+	    0xff, 0xff, 0xff),
+	E64(0, 0x100000, DS, "[r12]: SIB, not SS", 0x41, 0x8b, 0x04, 0x24),
+	E64(0, 0x200000, DS, "[r13+0]: not SS", 0x41, 0x8b, 0x45, 0x00),
+	E64(0, 0x101000, DS, "[rax+r12]: REX.X", 0x42, 0x8b, 0x04, 0x20),
+	E64(0, 0x7000, SS, "[rsp]", 0x8b, 0x04, 0x24),
+	E64(0, 0xffffffff00002000ULL, DS, "[rbx]: 64 bits", 0x48, 0x8b, 0x03),
+	E64(0, 0x10, GS, "gs:[disp32] (SIB, no base)", 0x65, 0x48, 0x8b, 0x04,
+	    0x25, 0x10, 0x00, 0x00, 0x00),
+	E64(0, 0x1122334455667788ULL, DS, "moffs64", 0x48, 0xa1, 0x88, 0x77,
+	    0x66, 0x55, 0x44, 0x33, 0x22, 0x11),
+	E64(0, 0, NONE, "no memory operand", 0x89, 0xc0),
+	E64(0, 0, NONE, "no ModRM", 0xf4),
+};
+
+static void ea_case_desc(const struct ea_case *c, char *desc)
+{
+	static const char *const mode[] = { "16", "32", "64" };
+
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s-bit %s", mode[c->mode],
+		 c->name);
+}
+KUNIT_ARRAY_PARAM(ea, ea_cases, ea_case_desc);
+
+static void emulate_insn_ea(struct kunit *test)
+{
+	const struct ea_case *c = test->param_value;
+	struct mvm_insn insn;
+	u64 ea = 0;
+
+	KUNIT_ASSERT_EQ(test, mvm_decode(c->bytes, c->n, c->mode, &insn),
+			(int)c->n);
+	KUNIT_EXPECT_EQ(test, mvm_insn_ea(&insn, ea_regs, c->next_rip, &ea),
+			c->seg);
+	if (c->seg >= 0)
+		KUNIT_EXPECT_EQ(test, ea, c->ea);
+}
+
 /* ---- register write-back (SDM vol. 1, 3.4.1.1) ---- */
 
 #define OLD	0x1122334455667788ULL
@@ -709,6 +797,7 @@ static struct kunit_case emulate_cases[] = {
 	KUNIT_CASE_PARAM(emulate_insn_unsupported, bad_gen_params),
 	KUNIT_CASE_PARAM(emulate_mmio_decode, mmio_gen_params),
 	KUNIT_CASE_PARAM(emulate_mmio_unsupported, mmio_bad_gen_params),
+	KUNIT_CASE_PARAM(emulate_insn_ea, ea_gen_params),
 	KUNIT_CASE(emulate_reg_merge),
 	KUNIT_CASE(emulate_mmio_extend),
 	KUNIT_CASE(emulate_mmio_source),
