@@ -51,6 +51,19 @@ _vmctl()
 			_vmctl_offer "$cmds" "$cur"
 		fi
 		;;
+	run)
+		# Options with a value take the next word; files otherwise.
+		case ${COMP_WORDS[COMP_CWORD - 1]} in
+		--mem | --cpus | --cmdline | --flat)
+			return 0
+			;;
+		esac
+		if [[ $cur == -* ]]; then
+			_vmctl_offer '--mem --cpus --cmdline --module --trace-exits --flat --help' "$cur"
+		else
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi
+		;;
 	*)
 		# Every command takes --help; info and version take nothing else.
 		[[ $cur == -* ]] && _vmctl_offer --help "$cur"
