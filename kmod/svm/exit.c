@@ -462,8 +462,12 @@ int svm_handle_exit(struct mvm_vcpu *vcpu)
 	u64 code = ((u64)c->exit_code_hi << 32) | c->exit_code;
 	int r;
 
-	/* VMRUN refused the guest state (APM 15.5.1 "consistency checks"). */
-	if (code == (u64)SVM_EXIT_ERR) {
+	/*
+	 * VMRUN refused the guest state (APM 15.5.1 "consistency checks"):
+	 * VMEXIT_INVALID, -1.  Compared on the low half, which is all some
+	 * implementations (QEMU's) write.
+	 */
+	if (c->exit_code == (u32)SVM_EXIT_ERR) {
 		mvm_exit_fail_entry(vcpu, code);
 		return 0;
 	}
