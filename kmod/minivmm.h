@@ -384,8 +384,27 @@ int mvm_get_supported_cpuid(void __user *argp);
 int mvm_set_cpuid(struct mvm_vcpu *vcpu, void __user *argp);
 int mvm_emulate_cpuid(struct mvm_vcpu *vcpu);
 void mvm_cpuid_free(struct mvm_vcpu *vcpu);
+u64 mvm_supported_xcr0(void);
+u64 mvm_guest_supported_xcr0(struct mvm_vcpu *vcpu);
+int mvm_complete_insn(struct mvm_vcpu *vcpu);
+#if IS_ENABLED(CONFIG_KUNIT)
+void mvm_cpuid_mask(struct minivmm_cpuid_entry2 *e, u64 xcr0);
+const struct minivmm_cpuid_entry2 *
+mvm_cpuid_find(const struct minivmm_cpuid_entry2 *e, u32 nent, u32 function,
+	       u32 index);
+const struct minivmm_cpuid_entry2 *
+mvm_cpuid_lookup(const struct minivmm_cpuid_entry2 *e, u32 nent, u32 function,
+		 u32 index);
+u32 mvm_xsave_size(const struct minivmm_cpuid_entry2 *sup, u32 nsup, u64 xcr0);
+int mvm_cpuid_check(const struct minivmm_cpuid_entry2 *e, u32 nent);
+void mvm_cpuid_filter(const struct minivmm_cpuid_entry2 *sup, u32 nsup,
+		      struct minivmm_cpuid_entry2 *e, u32 nent);
+void mvm_cpuid_fixup(const struct minivmm_cpuid_entry2 *sup, u32 nsup,
+		     struct minivmm_cpuid_entry2 *e, u32 apic_id, u64 cr4,
+		     u64 xcr0);
+#endif
 
-/* msr.c: RDMSR/WRMSR exits and MINIVMM_GET/SET_MSRS; xcr.c: XSETBV */
+/* msr.c: RDMSR/WRMSR/XSETBV exits, MINIVMM_GET/SET_MSRS, XCR0 switching */
 int mvm_emulate_rdmsr(struct mvm_vcpu *vcpu);
 int mvm_emulate_wrmsr(struct mvm_vcpu *vcpu);
 int mvm_get_msrs(struct mvm_vcpu *vcpu, void __user *argp);
@@ -393,6 +412,14 @@ int mvm_set_msrs(struct mvm_vcpu *vcpu, void __user *argp);
 int mvm_emulate_xsetbv(struct mvm_vcpu *vcpu);
 void mvm_load_guest_xcr0(struct mvm_vcpu *vcpu, u64 guest_cr4);
 void mvm_load_host_xcr0(struct mvm_vcpu *vcpu, u64 guest_cr4);
+void mvm_msr_reset(struct mvm_vcpu *vcpu);
+bool mvm_pat_valid(u64 pat);
+#if IS_ENABLED(CONFIG_KUNIT)
+bool mvm_mtrr_def_type_valid(u64 val, u64 cap);
+int mvm_misc_enable_write(u64 old, u64 val, u64 *new);
+bool mvm_apic_base_valid(u64 val, int phys_bits);
+bool mvm_xcr0_valid(u64 xcr0, u64 allowed);
+#endif
 
 /* fpu.c: MINIVMM_GET/SET_FPU and _XSAVE */
 int mvm_get_fpu(struct mvm_vcpu *vcpu, void __user *argp);

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RDMSR, WRMSR and XSETBV exits, MINIVMM_GET/SET_MSRS, and the guest's
+ * XCR0 around guest entry.
+ *
+ * Every MSR access a guest makes exits unless the backend's MSR bitmap
+ * lets it through (Documentation/msrs.rst lists those).  The backend
+ * answers first for the MSRs whose guest value lives in the VMCS/VMCB or
+ * that it switches itself; this file answers for the few generic ones a
+ * 64-bit guest touches while it boots, and every other index is a #GP,
+ * as on a CPU without that MSR.  Nothing here is ever written to a
+ * hardware MSR: each value is checked and stored in the vCPU.
+ *
+ * XCR0 is not switched by VM entry or exit (neither the VMCS guest-state
+ * area, SDM Vol. 3C "Guest-State Area", nor the VMCB state save area, APM
+ * Vol. 2 Appendix B, holds it), so it is loaded around entry here, with
+ * interrupts off, only when the guest's value differs.
+ *
+ * The value checks are pure functions, tested by tests/msr_kunit.c.
+ */
+#include <linux/bits.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/fpu/xcr.h>
+#include <asm/msr-index.h>
+#include <asm/processor.h>
+
+#include <linux/minivmm.h>
+
+#include "minivmm.h"
+
+#define GP_VECTOR	13
+#define UD_VECTOR	6
+
+/*
+ * IA32_MISC_ENABLE (SDM Vol. 4, Table 2-2): the bits a guest may change
+ * (fast strings, automatic thermal control, Enhanced SpeedStep enable,
+ * xTPR message disable), stored and otherwise without effect, and the
+ * read-only ones minivmm reports set: no BTS, no PEBS.  Every other bit
+ * is reserved here: the ones that would change CPUID (limit CPUID maxval,
+ * XD disable, MONITOR enable) are not emulated.
+ */
+#define MVM_MISC_ENABLE_RW	(MSR_IA32_MISC_ENABLE_FAST_STRING |	\
+				 MSR_IA32_MISC_ENABLE_TM1 |		\
+				 MSR_IA32_MISC_ENABLE_ENHANCED_SPEEDSTEP | \
+				 MSR_IA32_MISC_ENABLE_XTPR_DISABLE)
+#define MVM_MISC_ENABLE_RO	(MSR_IA32_MISC_ENABLE_BTS_UNAVAIL |	\
+				 MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL)
+
+/*
+ * IA32_MTRRCAP: no variable ranges, no fixed ranges, no WC, no SMRR.
+ * minivmm does not apply guest memory types; a guest that reads this
+ * finds nothing to program beyond the default type.
+ */
+#define MVM_MTRRCAP		0ULL
+
+/* IA32_MTRR_DEF_TYPE fields (SDM Vol. 3A 11.11.2.1). */
+#define MVM_MTRR_DEF_TYPE_TYPE	GENMASK_ULL(7, 0)
+#define MVM_MTRR_DEF_TYPE_FE	BIT_ULL(10)
+#define MVM_MTRR_DEF_TYPE_E	BIT_ULL(11)
+/* At reset: enabled, write-back, which is what guest memory is. */
+#define MVM_MTRR_DEF_TYPE_RESET	(MVM_MTRR_DEF_TYPE_E | 6)
+
+/* IA32_APIC_BASE (SDM Vol. 3A 10.4.4). */
+#define MVM_APIC_BASE_DEFAULT	0xfee00000ULL
+#define MVM_APIC_BASE_BSP	BIT_ULL(8)
+#define MVM_APIC_BASE_EXTD	BIT_ULL(10)
+#define MVM_APIC_BASE_ENABLE	BIT_ULL(11)
+
+/* IA32_BIOS_SIGN_ID: microcode revision 1 in the upper half. */
+#define MVM_UCODE_REV		(1ULL << 32)
+
+/* IA32_FEATURE_CONTROL: locked, with VMX, SMX and SGX off. */
+#define MVM_FEAT_CTL		FEAT_CTL_LOCKED
+
+/*
+ * A memory type valid in the PAT or an MTRR (SDM Vol. 3A Table 11-10,
+ * 11.12.2): UC, WC, WT, WP, WB, and for the PAT only UC- (7).
+ */
+static bool mvm_mem_type_valid(u8 type, bool pat)
+{
+	switch (type) {
+	case 0: case 1: case 4: case 5: case 6:
+		return true;
+	case 7:
+		return pat;
+	default:
+		return false;
+	}
+}
+
+/* A value IA32_PAT accepts: eight valid types (else #GP, SDM 11.12.2). */
+bool mvm_pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		if (!mvm_mem_type_valid(pat >> (i * 8), true))
+			return false;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvm_pat_valid);
+
+/*
+ * A value IA32_MTRR_DEF_TYPE accepts given IA32_MTRRCAP @cap: a valid
+ * type, no reserved bit, and FE only with fixed ranges (MTRRCAP bit 8).
+ */
+VISIBLE_IF_KUNIT bool mvm_mtrr_def_type_valid(u64 val, u64 cap)
+{
+	u64 ok = MVM_MTRR_DEF_TYPE_TYPE | MVM_MTRR_DEF_TYPE_E;
+
+	if (cap & BIT_ULL(8))
+		ok |= MVM_MTRR_DEF_TYPE_FE;
+	if (val & ~ok)
+		return false;
+	return mvm_mem_type_valid(val & MVM_MTRR_DEF_TYPE_TYPE, false);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvm_mtrr_def_type_valid);
+
+/*
+ * The IA32_MISC_ENABLE value a write of @val leaves, from @old; -EINVAL
+ * for a reserved bit.  Read-only bits keep their value whatever is
+ * written, as on hardware.
+ */
+VISIBLE_IF_KUNIT int mvm_misc_enable_write(u64 old, u64 val, u64 *new)
+{
+	if (val & ~(MVM_MISC_ENABLE_RW | MVM_MISC_ENABLE_RO))
+		return -EINVAL;
+	*new = (val & MVM_MISC_ENABLE_RW) | (old & MVM_MISC_ENABLE_RO);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvm_misc_enable_write);
+
+/*
+ * A value IA32_APIC_BASE accepts: no x2APIC (not offered), nothing
+ * reserved, a base within MAXPHYADDR @phys_bits.
+ */
+VISIBLE_IF_KUNIT bool mvm_apic_base_valid(u64 val, int phys_bits)
+{
+	u64 ok = (GENMASK_ULL(phys_bits - 1, 12)) | MVM_APIC_BASE_BSP |
+		 MVM_APIC_BASE_ENABLE;
+
+	return !(val & ~ok);
+}
+EXPORT_SYMBOL_IF_KUNIT(mvm_apic_base_valid);
+
+/*
+ * A value XSETBV may put in XCR0, given the bits the guest may use
+ * (SDM Vol. 1 13.3, Vol. 2B XSETBV): x87 always set, AVX only with SSE,
+ * the three AVX-512 components together and only with AVX, the two MPX
+ * and the two AMX components in pairs, nothing outside @allowed.
+ */
+VISIBLE_IF_KUNIT bool mvm_xcr0_valid(u64 xcr0, u64 allowed)
+{
+	u64 avx512 = xcr0 & XFEATURE_MASK_AVX512;
+	u64 mpx = xcr0 & (XFEATURE_MASK_BNDREGS | XFEATURE_MASK_BNDCSR);
+	u64 amx = xcr0 & (XFEATURE_MASK_XTILE_CFG | XFEATURE_MASK_XTILE_DATA);
+
+	if (xcr0 & ~allowed)
+		return false;
+	if (!(xcr0 & XFEATURE_MASK_FP))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
+		return false;
+	if (avx512 && (avx512 != XFEATURE_MASK_AVX512 ||
+		       !(xcr0 & XFEATURE_MASK_YMM)))
+		return false;
+	if (mpx && mpx != (XFEATURE_MASK_BNDREGS | XFEATURE_MASK_BNDCSR))
+		return false;
+	if (amx && amx != (XFEATURE_MASK_XTILE_CFG | XFEATURE_MASK_XTILE_DATA))
+		return false;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvm_xcr0_valid);
+
+/* The generic MSRs' state at vCPU reset (vcpu.c calls it at create). */
+void mvm_msr_reset(struct mvm_vcpu *vcpu)
+{
+	vcpu->msr_misc_enable = MSR_IA32_MISC_ENABLE_FAST_STRING |
+				MVM_MISC_ENABLE_RO;
+	vcpu->msr_mtrr_def_type = MVM_MTRR_DEF_TYPE_RESET;
+	/* x87 only (SDM Vol. 1 13.3: XCR0 is 1 after reset). */
+	vcpu->guest_xcr0 = XFEATURE_MASK_FP;
+}
+
+/*
+ * Read MSR @index.  0 with *data set, or -EINVAL for an MSR the guest
+ * does not have (a #GP for RDMSR, the end of MINIVMM_GET_MSRS).
+ */
+static int mvm_msr_read(struct mvm_vcpu *vcpu, u32 index, u64 *data)
+{
+	int r = mvm_ops->get_msr(vcpu, index, data);
+
+	if (r != 1)
+		return r ? -EINVAL : 0;
+
+	switch (index) {
+	case MSR_IA32_MISC_ENABLE:
+		*data = vcpu->msr_misc_enable;
+		return 0;
+	case MSR_MTRRcap:
+		*data = MVM_MTRRCAP;
+		return 0;
+	case MSR_MTRRdefType:
+		*data = vcpu->msr_mtrr_def_type;
+		return 0;
+	case MSR_IA32_APICBASE:
+		*data = MVM_APIC_BASE_DEFAULT | MVM_APIC_BASE_ENABLE |
+			(vcpu->id == 0 ? MVM_APIC_BASE_BSP : 0);
+		return 0;
+	case MSR_IA32_UCODE_REV:
+		*data = MVM_UCODE_REV;
+		return 0;
+	case MSR_IA32_FEAT_CTL:
+		*data = MVM_FEAT_CTL;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Write MSR @index: 0, or -EINVAL for a #GP (and the end of SET_MSRS). */
+static int mvm_msr_write(struct mvm_vcpu *vcpu, u32 index, u64 data)
+{
+	int r = mvm_ops->set_msr(vcpu, index, data);
+
+	if (r != 1)
+		return r ? -EINVAL : 0;
+
+	switch (index) {
+	case MSR_IA32_MISC_ENABLE:
+		return mvm_misc_enable_write(vcpu->msr_misc_enable, data,
+					     &vcpu->msr_misc_enable);
+	case MSR_MTRRdefType:
+		if (!mvm_mtrr_def_type_valid(data, MVM_MTRRCAP))
+			return -EINVAL;
+		vcpu->msr_mtrr_def_type = data;
+		return 0;
+	case MSR_IA32_APICBASE:
+		/* No local APIC is emulated: a valid value is dropped. */
+		return mvm_apic_base_valid(data, boot_cpu_data.x86_phys_bits) ?
+		       0 : -EINVAL;
+	case MSR_IA32_UCODE_REV:
+		/* Guests write 0 before CPUID to read the revision. */
+		return 0;
+	default:
+		/* Unknown, or read-only (MTRRCAP; FEATURE_CONTROL locked). */
+		return -EINVAL;
+	}
+}
+
+/* The RDMSR exit: ECX names the MSR, the value goes to EDX:EAX. */
+int mvm_emulate_rdmsr(struct mvm_vcpu *vcpu)
+{
+	u32 index = lower_32_bits(vcpu->regs[MVM_RCX]);
+	u64 data;
+
+	if (mvm_msr_read(vcpu, index, &data)) {
+		mvm_ops->queue_exception(vcpu, GP_VECTOR, true, 0);
+		return 1;
+	}
+	vcpu->regs[MVM_RAX] = lower_32_bits(data);
+	vcpu->regs[MVM_RDX] = upper_32_bits(data);
+	return mvm_complete_insn(vcpu);
+}
+
+/* The WRMSR exit: ECX names the MSR, EDX:EAX is the value. */
+int mvm_emulate_wrmsr(struct mvm_vcpu *vcpu)
+{
+	u32 index = lower_32_bits(vcpu->regs[MVM_RCX]);
+	u64 data = lower_32_bits(vcpu->regs[MVM_RAX]) |
+		   (u64)lower_32_bits(vcpu->regs[MVM_RDX]) << 32;
+
+	if (mvm_msr_write(vcpu, index, data)) {
+		mvm_ops->queue_exception(vcpu, GP_VECTOR, true, 0);
+		return 1;
+	}
+	return mvm_complete_insn(vcpu);
+}
+
+/*
+ * MINIVMM_GET_MSRS and MINIVMM_SET_MSRS.  Caller holds vcpu->mutex with
+ * the vCPU loaded (the backend reads the VMCS/VMCB).  The header and the
+ * entries are each copied once; every entry's reserved field is checked
+ * before any MSR is touched.  Returns the number of entries processed,
+ * stopping at the first that fails, as KVM does.
+ */
+static int mvm_msrs_io(struct mvm_vcpu *vcpu, void __user *argp, bool set)
+{
+	struct minivmm_msrs __user *um = argp;
+	struct minivmm_msr_entry *e;
+	struct minivmm_msrs hdr;
+	u32 i;
+	int r;
+
+	lockdep_assert_held(&vcpu->mutex);
+	if (copy_from_user(&hdr, um, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.pad)
+		return -EINVAL;
+	if (hdr.nmsrs > MINIVMM_MAX_MSR_ENTRIES)
+		return -E2BIG;
+	if (!hdr.nmsrs)
+		return 0;
+
+	e = kmalloc_array(hdr.nmsrs, sizeof(*e), GFP_KERNEL_ACCOUNT);
+	if (!e)
+		return -ENOMEM;
+	if (copy_from_user(e, um->entries, hdr.nmsrs * sizeof(*e))) {
+		r = -EFAULT;
+		goto out;
+	}
+	for (i = 0; i < hdr.nmsrs; i++) {
+		if (e[i].reserved) {
+			r = -EINVAL;
+			goto out;
+		}
+	}
+
+	for (i = 0; i < hdr.nmsrs; i++) {
+		if (set ? mvm_msr_write(vcpu, e[i].index, e[i].data) :
+			  mvm_msr_read(vcpu, e[i].index, &e[i].data))
+			break;
+	}
+	r = i;
+	if (!set && copy_to_user(um->entries, e, i * sizeof(*e)))
+		r = -EFAULT;
+out:
+	kfree(e);
+	return r;
+}
+
+int mvm_get_msrs(struct mvm_vcpu *vcpu, void __user *argp)
+{
+	return mvm_msrs_io(vcpu, argp, false);
+}
+
+int mvm_set_msrs(struct mvm_vcpu *vcpu, void __user *argp)
+{
+	return mvm_msrs_io(vcpu, argp, true);
+}
+
+/*
+ * The guest's CPL: 0 in real mode, 3 in virtual-8086 mode, else SS.DPL.
+ * On VMX SS.DPL is the CPL (SDM Vol. 3C "Guest-State Area": "the DPL of
+ * SS is always equal to the CPL"); on SVM the backend reports the VMCB's
+ * CPL field there (APM Vol. 2 Appendix B).
+ */
+static int mvm_guest_cpl(const struct minivmm_sregs *sregs, u64 rflags)
+{
+	if (!(sregs->cr0 & X86_CR0_PE))
+		return 0;
+	if (rflags & X86_EFLAGS_VM)
+		return 3;
+	return sregs->ss.dpl;
+}
+
+/*
+ * The XSETBV exit (SDM Vol. 2B XSETBV): #UD without XSAVE in the guest's
+ * CPUID or with CR4.OSXSAVE clear; #GP(0) at CPL > 0, for an XCR other
+ * than XCR0, or for a value XCR0 cannot hold.  A valid value is stored
+ * and loaded before the next entry (mvm_load_guest_xcr0()).
+ */
+int mvm_emulate_xsetbv(struct mvm_vcpu *vcpu)
+{
+	u64 allowed = mvm_guest_supported_xcr0(vcpu);
+	u64 val = lower_32_bits(vcpu->regs[MVM_RAX]) |
+		  (u64)lower_32_bits(vcpu->regs[MVM_RDX]) << 32;
+	struct minivmm_sregs sregs;
+
+	mvm_ops->get_sregs(vcpu, &sregs);
+	if (!allowed || !(sregs.cr4 & X86_CR4_OSXSAVE)) {
+		mvm_ops->queue_exception(vcpu, UD_VECTOR, false, 0);
+		return 1;
+	}
+	if (mvm_guest_cpl(&sregs, vcpu->rflags) != 0 ||
+	    lower_32_bits(vcpu->regs[MVM_RCX]) != XCR_XFEATURE_ENABLED_MASK ||
+	    !mvm_xcr0_valid(val, allowed)) {
+		mvm_ops->queue_exception(vcpu, GP_VECTOR, true, 0);
+		return 1;
+	}
+	vcpu->guest_xcr0 = val;
+	return mvm_complete_insn(vcpu);
+}
+
+/*
+ * The host's XCR0, read the first time it is needed, while the hardware
+ * still holds it; the kernel sets it once at boot, the same on every CPU.
+ */
+static u64 mvm_host_xcr0;
+/* Whether this CPU runs with the guest's XCR0 (IRQs off meanwhile). */
+static DEFINE_PER_CPU(bool, mvm_guest_xcr0_loaded);
+
+/*
+ * Just before entry, interrupts off: the guest's XCR0 when its CR4 has
+ * OSXSAVE (without it the guest cannot reach XCR0-controlled state; SDM
+ * Vol. 1 13.3) and it differs from the host's.  Its bits are always a
+ * subset of the host's (mvm_xcr0_valid() against mvm_supported_xcr0()),
+ * so XSETBV cannot fault.
+ */
+void mvm_load_guest_xcr0(struct mvm_vcpu *vcpu, u64 guest_cr4)
+{
+	u64 host = READ_ONCE(mvm_host_xcr0);
+
+	lockdep_assert_irqs_disabled();
+	if (!boot_cpu_has(X86_FEATURE_OSXSAVE))
+		return;
+	if (!host) {
+		host = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+		WRITE_ONCE(mvm_host_xcr0, host);
+	}
+	if (!(guest_cr4 & X86_CR4_OSXSAVE) || vcpu->guest_xcr0 == host)
+		return;
+	if (WARN_ON_ONCE(vcpu->guest_xcr0 & ~host ||
+			 !(vcpu->guest_xcr0 & XFEATURE_MASK_FP)))
+		return;
+	xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->guest_xcr0);
+	this_cpu_write(mvm_guest_xcr0_loaded, true);
+}
+
+/*
+ * Just after the exit, interrupts still off: the host's XCR0 back if the
+ * guest's was loaded.  The guest may have changed CR4 while it ran, so
+ * what was loaded decides, not @guest_cr4.
+ */
+void mvm_load_host_xcr0(struct mvm_vcpu *vcpu, u64 guest_cr4)
+{
+	lockdep_assert_irqs_disabled();
+	if (!this_cpu_read(mvm_guest_xcr0_loaded))
+		return;
+	xsetbv(XCR_XFEATURE_ENABLED_MASK, READ_ONCE(mvm_host_xcr0));
+	this_cpu_write(mvm_guest_xcr0_loaded, false);
+}
