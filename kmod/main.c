@@ -139,9 +139,17 @@ static int __init mvm_init(void)
 	/* vCPU threads follow their CPU with preempt notifiers (vcpu.c). */
 	preempt_notifier_inc();
 
-	r = misc_register(&mvm_dev);
+	/*
+	 * The netlink family before the device: a VM can exist as soon as
+	 * the device does, and its VM_CREATED event needs the family.
+	 */
+	r = mvm_nl_init();
 	if (r)
 		goto err_notifier_dec;
+
+	r = misc_register(&mvm_dev);
+	if (r)
+		goto err_nl_exit;
 
 	pr_info(MVM_NAME ": %s backend ready%s%s%s%s\n", mvm_ops->name,
 		mvm_ops->caps.nested_paging ? ", nested paging" : "",
@@ -150,6 +158,8 @@ static int __init mvm_init(void)
 		mvm_ops->caps.next_rip ? ", next-RIP" : "");
 	return 0;
 
+err_nl_exit:
+	mvm_nl_exit();
 err_notifier_dec:
 	preempt_notifier_dec();
 	mvm_hw_exit();
@@ -159,6 +169,7 @@ err_notifier_dec:
 static void __exit mvm_exit(void)
 {
 	misc_deregister(&mvm_dev);
+	mvm_nl_exit();
 	preempt_notifier_dec();
 	mvm_hw_exit();
 }

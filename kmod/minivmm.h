@@ -15,6 +15,7 @@
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/uidgid.h>
 #include <linux/preempt.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
@@ -272,6 +273,9 @@ struct mvm_vcpu {
 
 	void *arch;			/* the backend's (struct vmx_vcpu/svm_vcpu) */
 	struct mvm_vcpu_stats stats;
+	/* For the netlink view (netlink.c), written by RUN's own thread. */
+	pid_t run_tid;			/* the thread in or last in RUN, 0: never */
+	bool in_run;			/* inside MINIVMM_RUN now */
 	u64 last_exit_ns;		/* 0: the last exit went to userspace */
 };
 
@@ -305,6 +309,12 @@ struct mvm_vm {
 	struct mvm_pt pt;		/* nested page table, under slots_lock */
 	u64 tlb_gen;			/* bumped after each unmap (vcpu.c) */
 	bool dead;			/* inconsistent: every ioctl -EIO */
+
+	/* registry.c: set before the fd exists, constant after */
+	u32 id;				/* host-wide, from 1; 0: not registered */
+	pid_t owner_tgid;		/* creator's process, init pid namespace */
+	kuid_t owner_uid;		/* creator's effective uid */
+	u64 created_ns;			/* CLOCK_REALTIME */
 };
 
 /* main.c: the module, /dev/minivmm and the system fd ioctls */
@@ -321,6 +331,21 @@ int mvm_hw_cpus_on(struct cpumask *mask);
 int mvm_vm_create(unsigned long type);
 void mvm_vm_get(struct mvm_vm *vm);
 void mvm_vm_put(struct mvm_vm *vm);
+
+/* registry.c: the host-wide list of VMs */
+int mvm_registry_add(struct mvm_vm *vm);
+void mvm_registry_remove(struct mvm_vm *vm);
+void mvm_registry_lock(void);
+void mvm_registry_unlock(void);
+struct mvm_vm *mvm_registry_find(u32 id);
+struct mvm_vm *mvm_registry_next(unsigned long *id);
+
+/* netlink.c: the "minivmm" generic netlink family */
+int mvm_nl_init(void);
+void mvm_nl_exit(void);
+void mvm_nl_vm_event(const struct mvm_vm *vm, u8 cmd);
+void mvm_nl_vcpu_event(struct mvm_vcpu *vcpu, u8 cmd, u64 hw_reason,
+		       u32 suberror);
 
 /* memslot.c: guest memory slots */
 int mvm_set_memory_region(struct mvm_vm *vm, void __user *argp);

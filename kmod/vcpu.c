@@ -103,6 +103,8 @@ void mvm_exit_internal_error(struct mvm_vcpu *vcpu, u32 suberror,
 	struct minivmm_run *run = vcpu->run;
 
 	mvm_stat_exit(vcpu, MVM_EXIT_KIND_INTERNAL);
+	mvm_nl_vcpu_event(vcpu, MINIVMM_CMD_VCPU_INTERNAL_ERROR, hw_reason,
+			  suberror);
 	memset(&run->internal, 0, sizeof(run->internal));
 	run->exit_reason = MINIVMM_EXIT_INTERNAL_ERROR;
 	run->internal.suberror = suberror;
@@ -116,6 +118,7 @@ void mvm_exit_fail_entry(struct mvm_vcpu *vcpu, u64 hw_reason)
 	struct minivmm_run *run = vcpu->run;
 
 	mvm_stat_exit(vcpu, MVM_EXIT_KIND_FAIL_ENTRY);
+	mvm_nl_vcpu_event(vcpu, MINIVMM_CMD_VCPU_FAIL_ENTRY, hw_reason, 0);
 	memset(&run->fail_entry, 0, sizeof(run->fail_entry));
 	run->exit_reason = MINIVMM_EXIT_FAIL_ENTRY;
 	run->fail_entry.hardware_entry_failure_reason = hw_reason;
@@ -134,6 +137,7 @@ int mvm_handle_hlt(struct mvm_vcpu *vcpu)
 int mvm_handle_shutdown(struct mvm_vcpu *vcpu)
 {
 	mvm_stat_exit(vcpu, MVM_EXIT_KIND_SHUTDOWN);
+	mvm_nl_vcpu_event(vcpu, MINIVMM_CMD_VCPU_SHUTDOWN, 0, 0);
 	vcpu->run->exit_reason = MINIVMM_EXIT_SHUTDOWN;
 	return 0;
 }
@@ -193,6 +197,9 @@ static int mvm_vcpu_run(struct mvm_vcpu *vcpu)
 	mvm_complete_fn complete;
 	int r = 1;
 
+	/* For the netlink view: who runs it, and that it is in RUN. */
+	WRITE_ONCE(vcpu->run_tid, task_pid_nr(current));
+	WRITE_ONCE(vcpu->in_run, true);
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 	mvm_vcpu_load(vcpu);
 
@@ -224,6 +231,7 @@ static int mvm_vcpu_run(struct mvm_vcpu *vcpu)
 
 	mvm_vcpu_put(vcpu);
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
+	WRITE_ONCE(vcpu->in_run, false);
 	return r;
 }
 

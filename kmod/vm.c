@@ -27,6 +27,9 @@ static void mvm_vm_destroy(struct mvm_vm *vm)
 {
 	int i;
 
+	/* Out of the netlink view before anything is torn down. */
+	mvm_registry_remove(vm);
+	mvm_nl_vm_event(vm, MINIVMM_CMD_VM_DESTROYED);
 	for (i = 0; i < MVM_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
 			mvm_vcpu_free(vm->vcpus[i]);
@@ -114,10 +117,15 @@ int mvm_vm_create(unsigned long type)
 	if (r)
 		goto err_destroy_pt;
 
+	/* Whole now: netlink readers may see it from here on. */
+	r = mvm_registry_add(vm);
+	if (r)
+		goto err_put_hw;
+
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
 		r = fd;
-		goto err_put_hw;
+		goto err_unregister;
 	}
 	file = anon_inode_getfile("minivmm-vm", &mvm_vm_fops, vm, O_RDWR);
 	if (IS_ERR(file)) {
@@ -125,12 +133,16 @@ int mvm_vm_create(unsigned long type)
 		goto err_put_fd;
 	}
 
+	/* Before the fd: its close sends VM_DESTROYED, which must come after. */
+	mvm_nl_vm_event(vm, MINIVMM_CMD_VM_CREATED);
 	/* Nothing may touch @vm after this: userspace can close it at once. */
 	fd_install(fd, file);
 	return fd;
 
 err_put_fd:
 	put_unused_fd(fd);
+err_unregister:
+	mvm_registry_remove(vm);
 err_put_hw:
 	mvm_hw_put();
 err_destroy_pt:

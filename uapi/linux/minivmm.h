@@ -300,4 +300,121 @@ struct minivmm_run {
  */
 #define MINIVMM_RUN_IO_DATA_OFFSET	512
 
+/*
+ * ---------------------------------------------------------------------------
+ * The generic netlink family "minivmm": a read-only, host-wide view of every
+ * VM, its statistics and its events (Documentation/netlink.rst).  The one
+ * description of the protocol is Documentation/netlink/minivmm.yaml; the
+ * enums below mirror it.  Attribute and command numbers only grow.
+ * ---------------------------------------------------------------------------
+ */
+#define MINIVMM_GENL_NAME		"minivmm"
+#define MINIVMM_GENL_VERSION		1
+#define MINIVMM_GENL_MCGRP_EVENTS	"events"
+
+enum minivmm_cmd {
+	MINIVMM_CMD_UNSPEC,
+	MINIVMM_CMD_GET_VM,		/* do: one VM (VM_ID); dump: all visible */
+	MINIVMM_CMD_GET_STATS,		/* do: VM_ID [, VCPU_ID] */
+	/* Notifications, multicast to the "events" group */
+	MINIVMM_CMD_VM_CREATED,
+	MINIVMM_CMD_VM_DESTROYED,
+	MINIVMM_CMD_VCPU_SHUTDOWN,	/* triple fault */
+	MINIVMM_CMD_VCPU_FAIL_ENTRY,
+	MINIVMM_CMD_VCPU_INTERNAL_ERROR,
+
+	__MINIVMM_CMD_MAX,
+	MINIVMM_CMD_MAX = __MINIVMM_CMD_MAX - 1
+};
+
+/* MINIVMM_A_VM_STATE */
+enum minivmm_vm_state {
+	MINIVMM_VM_STATE_IDLE = 1,	/* no vCPU inside MINIVMM_RUN */
+	MINIVMM_VM_STATE_RUNNING,	/* at least one vCPU inside MINIVMM_RUN */
+	MINIVMM_VM_STATE_DEAD,		/* marked inconsistent: ioctls fail -EIO */
+};
+
+/* MINIVMM_A_VCPU_STATE */
+enum minivmm_vcpu_state {
+	MINIVMM_VCPU_STATE_CREATED = 1,	/* never entered */
+	MINIVMM_VCPU_STATE_IDLE,	/* outside MINIVMM_RUN */
+	MINIVMM_VCPU_STATE_RUNNING,	/* inside MINIVMM_RUN */
+};
+
+/* Top-level attributes: requests, VM replies and events. */
+enum minivmm_a_vm {
+	MINIVMM_A_VM_UNSPEC,
+	MINIVMM_A_VM_PAD,
+	MINIVMM_A_VM_ID,		/* u32, from 1; not reused soon */
+	MINIVMM_A_VM_PID,		/* u32, creator's thread group id */
+	MINIVMM_A_VM_UID,		/* u32, creator's effective uid */
+	MINIVMM_A_VM_NR_VCPUS,		/* u32 */
+	MINIVMM_A_VM_MEM_BYTES,		/* u64, sum of the memory slots */
+	MINIVMM_A_VM_STATE,		/* u32, enum minivmm_vm_state */
+	MINIVMM_A_VM_CREATED_NS,	/* u64, CLOCK_REALTIME */
+	MINIVMM_A_VM_VCPU,		/* nest, enum minivmm_a_vcpu; repeated */
+	MINIVMM_A_VM_VCPU_ID,		/* u32 */
+	MINIVMM_A_VM_STATS,		/* nest, enum minivmm_a_stats */
+	MINIVMM_A_VM_HW_REASON,		/* u64, FAIL_ENTRY/INTERNAL_ERROR */
+	MINIVMM_A_VM_SUBERROR,		/* u32, INTERNAL_ERROR: MINIVMM_INTERNAL_ERROR_* */
+
+	__MINIVMM_A_VM_MAX,
+	MINIVMM_A_VM_MAX = __MINIVMM_A_VM_MAX - 1
+};
+
+/* One vCPU in a MINIVMM_CMD_GET_VM reply. */
+enum minivmm_a_vcpu {
+	MINIVMM_A_VCPU_UNSPEC,
+	MINIVMM_A_VCPU_ID,		/* u32 */
+	MINIVMM_A_VCPU_TID,		/* u32, thread that last ran it; 0: never */
+	MINIVMM_A_VCPU_CPU,		/* u32, host CPU last run on; absent: never */
+	MINIVMM_A_VCPU_STATE,		/* u32, enum minivmm_vcpu_state */
+
+	__MINIVMM_A_VCPU_MAX,
+	MINIVMM_A_VCPU_MAX = __MINIVMM_A_VCPU_MAX - 1
+};
+
+/* Counters of one vCPU, or summed over a VM's vCPUs. */
+enum minivmm_a_stats {
+	MINIVMM_A_STATS_UNSPEC,
+	MINIVMM_A_STATS_PAD,
+	MINIVMM_A_STATS_EXITS,		/* u64, every exit */
+	MINIVMM_A_STATS_EXITS_TO_USER,	/* u64, MINIVMM_RUN returns with an exit */
+	MINIVMM_A_STATS_HALTS,		/* u64 */
+	MINIVMM_A_STATS_INJECTED,	/* u64, events injected into the guest */
+	MINIVMM_A_STATS_GUEST_NS,	/* u64, time in the guest */
+	MINIVMM_A_STATS_HOST_NS,	/* u64, in-kernel exit handling */
+	MINIVMM_A_STATS_EXIT_KINDS,	/* nest, enum minivmm_a_exit_kind */
+	MINIVMM_A_STATS_LATENCY,	/* nest: attr i + 1 is bucket i, u64 */
+
+	__MINIVMM_A_STATS_MAX,
+	MINIVMM_A_STATS_MAX = __MINIVMM_A_STATS_MAX - 1
+};
+
+/*
+ * Exits by what handled them (u64 each).  MINIVMM_A_STATS_LATENCY has
+ * MINIVMM_LATENCY_BUCKETS counts: bucket i counts exits handled in the
+ * kernel whose exit-to-re-entry time was in [2^i, 2^(i+1)) ns (bucket 0
+ * also counts 0 ns, the last bucket everything above).
+ */
+enum minivmm_a_exit_kind {
+	MINIVMM_A_EXIT_KIND_UNSPEC,
+	MINIVMM_A_EXIT_KIND_PAD,
+	MINIVMM_A_EXIT_KIND_IO,		/* port I/O */
+	MINIVMM_A_EXIT_KIND_MMIO,
+	MINIVMM_A_EXIT_KIND_NPF,	/* nested page fault mapped in the kernel */
+	MINIVMM_A_EXIT_KIND_CPUID,
+	MINIVMM_A_EXIT_KIND_MSR,
+	MINIVMM_A_EXIT_KIND_HLT,
+	MINIVMM_A_EXIT_KIND_SHUTDOWN,
+	MINIVMM_A_EXIT_KIND_FAIL_ENTRY,
+	MINIVMM_A_EXIT_KIND_INTERNAL,
+	MINIVMM_A_EXIT_KIND_OTHER,
+
+	__MINIVMM_A_EXIT_KIND_MAX,
+	MINIVMM_A_EXIT_KIND_MAX = __MINIVMM_A_EXIT_KIND_MAX - 1
+};
+
+#define MINIVMM_LATENCY_BUCKETS		32
+
 #endif /* _UAPI_LINUX_MINIVMM_H */
