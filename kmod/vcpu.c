@@ -354,10 +354,6 @@ static long mvm_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	if (mutex_lock_killable(&vcpu->mutex))
 		return -EINTR;
 
-	if (!mvm_ops->vcpu_enter) { /* SCAFFOLD */
-		mutex_unlock(&vcpu->mutex);
-		return -ENOTTY;
-	}
 	switch (ioctl) {
 	case MINIVMM_RUN:
 		r = arg ? -EINVAL : mvm_vcpu_run(vcpu);
@@ -442,8 +438,7 @@ static const struct file_operations mvm_vcpu_fops = {
 /* Called from VM destruction, when no vCPU fd is left. */
 void mvm_vcpu_free(struct mvm_vcpu *vcpu)
 {
-	if (mvm_ops->vcpu_free) /* SCAFFOLD */
-		mvm_ops->vcpu_free(vcpu);
+	mvm_ops->vcpu_free(vcpu);
 	mvm_cpuid_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 	free_page((unsigned long)vcpu->run);
@@ -480,7 +475,7 @@ int mvm_vcpu_create(struct mvm_vm *vm, unsigned long id)
 		r = -ENOMEM;
 		goto err_free_run;
 	}
-	r = mvm_ops->vcpu_create ? mvm_ops->vcpu_create(vcpu) : 0; /* SCAFFOLD */
+	r = mvm_ops->vcpu_create(vcpu);
 	if (r)
 		goto err_free_fpu;
 
@@ -512,8 +507,7 @@ err_put_vm:
 	put_unused_fd(fd);
 err_unlock:
 	mutex_unlock(&vm->lock);
-	if (mvm_ops->vcpu_free) /* SCAFFOLD */
-		mvm_ops->vcpu_free(vcpu);
+	mvm_ops->vcpu_free(vcpu);
 err_free_fpu:
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 err_free_run:
