@@ -129,6 +129,11 @@ static int walk_pae_long(const struct mvm_paging *pg, u64 va, int levels,
  * non-canonical, or @read failed), or -EACCES (a write to a read-only page
  * or a user access to a supervisor page).  SDM vol. 3A, 4.1.1 picks the
  * mode from CR0.PG, CR4.PAE, EFER.LMA and CR4.LA57.
+ *
+ * Not checked: NX, SMEP/SMAP, protection keys and reserved bits.  The
+ * walks here follow an access the guest's own MMU has just allowed (the
+ * fetch of the instruction that exited, its operand), so they only have
+ * to find the bytes; they never grant the guest anything.
  */
 VISIBLE_IF_KUNIT int mvm_walk_guest(const struct mvm_paging *pg, u64 gva,
 				    unsigned int access, mvm_read_phys_fn read,
