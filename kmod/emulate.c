@@ -130,10 +130,12 @@ static int walk_pae_long(const struct mvm_paging *pg, u64 va, int levels,
  * or a user access to a supervisor page).  SDM vol. 3A, 4.1.1 picks the
  * mode from CR0.PG, CR4.PAE, EFER.LMA and CR4.LA57.
  *
- * Not checked: NX, SMEP/SMAP, protection keys and reserved bits.  The
- * walks here follow an access the guest's own MMU has just allowed (the
- * fetch of the instruction that exited, its operand), so they only have
- * to find the bytes; they never grant the guest anything.
+ * Not checked: NX, SMEP/SMAP, protection keys and reserved bits.  Most
+ * walks here follow an access the guest's MMU has just allowed (the fetch
+ * of the instruction that exited); for the others (INS) a missing check
+ * can only let the guest write its own memory where its own page tables
+ * would have refused, never reach past its slots: the result is a GPA,
+ * and guest memory is reached only through the slots.
  */
 VISIBLE_IF_KUNIT int mvm_walk_guest(const struct mvm_paging *pg, u64 gva,
 				    unsigned int access, mvm_read_phys_fn read,
