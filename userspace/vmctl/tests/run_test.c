@@ -551,6 +551,53 @@ static void test_multiboot(void)
 	      "multiboot: a kernel past the end of RAM is refused");
 }
 
+/* More than 3 GiB: the hole shows in the memory map and the page tables. */
+static void test_big_ram(void)
+{
+	static const uint8_t code[] = { 0xf4 };
+	uint64_t size = 3 * GiB + 8 * MiB;
+	uint8_t text[32] = { 0 };
+	struct img_seg seg = { 0x100000, 0x100000, text, sizeof(text), 32 };
+	struct run_file img = { "k", img_buf, 0 };
+	uint32_t info, map;
+	struct boot_state bs;
+	struct guest_mem m;
+	uint8_t *host;
+
+	host = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (host == MAP_FAILED) {
+		skip("cannot map 3 GiB", "big RAM: Multiboot map and page tables");
+		return;
+	}
+	gmem_init(&m, host, size);
+
+	mb_header(text, 0);
+	img.size = build_elf(img_buf, false, 0x100000, &seg, 1);
+	memset(&bs, 0, sizeof(bs));
+	check(!load_multiboot(&m, &img, NULL, NULL, 0, &bs),
+	      "big RAM: a Multiboot kernel loads");
+	info = bs.regs.rbx;
+	map = ram_u32(&m, info + 48);
+	check(ram_u32(&m, info + 8) == (3 * GiB - MiB) / KiB &&
+	      ram_u32(&m, info + 44) == 4 * 24 &&
+	      ram_u64(&m, map + 3 * 24 + 4) == 4 * GiB &&
+	      ram_u64(&m, map + 3 * 24 + 12) == 8 * MiB &&
+	      ram_u32(&m, map + 3 * 24 + 20) == 1 &&
+	      ram_u64(&m, map + 2 * 24 + 12) == 3 * GiB - MiB,
+	      "big RAM: mem_upper stops at the hole; RAM from 4G is mapped");
+
+	seg = (struct img_seg){ 4 * GiB + 4096, 4 * GiB + 4096, code, 1, 1 };
+	img.size = build_elf(img_buf, true, 4 * GiB + 4096, &seg, 1);
+	check(!load_elf64(&m, &img, &bs) &&
+	      *(uint8_t *)gmem_ptr(&m, 4 * GiB + 4096, 1) == 0xf4 &&
+	      walk(&m, bs.sregs.cr3, 4 * GiB + 4096) == 4 * GiB + 4096 &&
+	      walk(&m, bs.sregs.cr3, 4 * GiB + 8 * MiB - 1) ==
+	      4 * GiB + 8 * MiB - 1 && bs.regs.rip == 4 * GiB + 4096,
+	      "big RAM: a 64-bit ELF above 4G loads and is mapped");
+	munmap(host, size);
+}
+
 /* ---- flat binaries ---- */
 
 static void test_flat(void)
@@ -834,6 +881,7 @@ int main(int argc, char **argv)
 	test_gmem();
 	test_elf64();
 	test_multiboot();
+	test_big_ram();
 	test_flat();
 	test_uart();
 	test_fw_cfg();
