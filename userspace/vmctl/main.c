@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "vmctl.h"
+#include "nl.h"
 
 const struct vmctl_cmd vmctl_cmds[] = {
 	{ "info", cmd_info, "vmctl info",
@@ -43,6 +44,48 @@ const struct vmctl_cmd vmctl_cmds[] = {
 	  "it halts; 4 when it crashes (triple fault, entry failure, internal\n"
 	  "error), with its registers on stderr; 128 + N on signal N; 1 when\n"
 	  "the VM could not be set up; 2 for a wrong command line." },
+	{ "list", cmd_list, "vmctl list [--json]",
+	  "List the VMs on this host.\n"
+	  "\n"
+	  "Shows each VM's id, the process and user that created it, its vCPUs,\n"
+	  "guest memory, state and age, read from the minivmm netlink family.\n"
+	  "A user sees the VMs it created; with CAP_NET_ADMIN (root), every VM.\n"
+	  "\n"
+	  "  --json   one JSON object: {\"vms\": [...]}, fields as in\n"
+	  "           Documentation/netlink.rst\n"
+	  "\n"
+	  "Exit status: 0 on success, 1 when the list could not be read." },
+	{ "stats", cmd_stats, "vmctl stats [--vcpu N] [--json] VM",
+	  "Show a VM's exit counters, summed over its vCPUs, or one vCPU's.\n"
+	  "\n"
+	  "Exits in total and by reason, exits to the VMM, halts, injected\n"
+	  "events, time in the guest and in the kernel's exit handling, and a\n"
+	  "histogram of the time from an exit to the next entry.  VM is the id\n"
+	  "'vmctl list' shows.\n"
+	  "\n"
+	  "  --vcpu N   only vCPU N\n"
+	  "  --json     one JSON object\n"
+	  "\n"
+	  "Exit status: 0 on success, 1 when the VM is not there (or not yours)." },
+	{ "top", cmd_top, "vmctl top [--delay SECONDS] [--iterations N] [--json]",
+	  "Show the VMs sorted by exits per second, refreshed like top(1).\n"
+	  "\n"
+	  "  --delay SECONDS   time between refreshes (default 1)\n"
+	  "  --iterations N    stop after N refreshes\n"
+	  "  --json            one JSON object per refresh and line\n"
+	  "\n"
+	  "Runs until interrupted.  Exit status: 0 after --iterations, 1 on error." },
+	{ "events", cmd_events, "vmctl events [--count N] [--json]",
+	  "Print VM events as they happen, until interrupted.\n"
+	  "\n"
+	  "VM created and destroyed, vCPU shutdown (triple fault), entry failure\n"
+	  "and internal error, each with the VM id and its owner's pid and uid.\n"
+	  "Needs CAP_NET_ADMIN (root): events name every VM on the host.\n"
+	  "\n"
+	  "  --count N   stop after N events\n"
+	  "  --json      one JSON object per event and line\n"
+	  "\n"
+	  "Exit status: 0 after --count events, 1 on error." },
 	{ "help", cmd_help, "vmctl help [COMMAND]",
 	  "Show vmctl's commands, or one command's help." },
 	{ "version", cmd_version, "vmctl version",
