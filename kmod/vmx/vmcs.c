@@ -58,8 +58,12 @@ void vmx_insn_failed(const char *insn, unsigned long arg, bool fault)
 {
 	u32 err = 0;
 
-	/* The VM-instruction error (SDM Vol. 3C 31.4) exists after VMfailValid. */
-	if (!fault && strcmp(insn, "vmptrld") && strcmp(insn, "vmclear"))
+	/*
+	 * The VM-instruction error (SDM Vol. 3C 31.4) exists after a
+	 * VMfailValid of VMWRITE.  Never for VMREAD: a VMREAD that fails here
+	 * would come back to this function.
+	 */
+	if (!fault && !strcmp(insn, "vmwrite"))
 		err = __vmcs_read(VM_INSTRUCTION_ERROR);
 	pr_warn_ratelimited(MVM_NAME ": %s %#lx %s (VM-instruction error %u) on CPU %d\n",
 			    insn, arg, fault ? "faulted" : "failed", err,
@@ -278,6 +282,11 @@ static void vmx_vmcs_load(struct vmx_vcpu *vmx, int cpu)
  * without a ring change).  Hardware VM exits zero DS/ES/FS/GS selectors
  * (the host-state selector fields are 0, SDM Vol. 3C 28.5.2), so the user
  * values are put back at vcpu_put too.
+ *
+ * TSC_AUX and SPEC_CTRL need no switching: the guest cannot reach either.
+ * "Enable RDTSCP" stays 0, so RDTSCP and RDPID raise #UD in the guest
+ * (CPUID does not offer them), and WRMSR/RDMSR of both exit to msr.c
+ * (the MSR bitmap intercepts them), so the host's values stay in the CPU.
  */
 static const u32 vmx_soft_msr_index[VMX_NR_SOFT_MSRS] = {
 	[VMX_MSR_KERNEL_GS_BASE]	= MSR_KERNEL_GS_BASE,
