@@ -613,7 +613,7 @@ static void mvm_sup_build(void)
 }
 
 /* The supported table; built on first use, constant after. */
-static const struct minivmm_cpuid_entry2 *mvm_supported(u32 *nent)
+VISIBLE_IF_KUNIT const struct minivmm_cpuid_entry2 *mvm_cpuid_supported(u32 *nent)
 {
 	if (!smp_load_acquire(&mvm_sup.ready)) {
 		mutex_lock(&mvm_sup_lock);
@@ -626,15 +626,17 @@ static const struct minivmm_cpuid_entry2 *mvm_supported(u32 *nent)
 	*nent = mvm_sup.nent;
 	return mvm_sup.entries;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvm_cpuid_supported);
 
 /* The XCR0 bits minivmm offers any guest; 0 if the host has no XSAVE. */
 u64 mvm_supported_xcr0(void)
 {
 	u32 n;
 
-	mvm_supported(&n);
+	mvm_cpuid_supported(&n);
 	return mvm_sup.xcr0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvm_supported_xcr0);
 
 /* The table @vcpu's guest sees. */
 static const struct minivmm_cpuid_entry2 *mvm_vcpu_cpuid(struct mvm_vcpu *vcpu,
@@ -644,7 +646,7 @@ static const struct minivmm_cpuid_entry2 *mvm_vcpu_cpuid(struct mvm_vcpu *vcpu,
 		*nent = vcpu->cpuid->nent;
 		return vcpu->cpuid->entries;
 	}
-	return mvm_supported(nent);
+	return mvm_cpuid_supported(nent);
 }
 
 /*
@@ -685,7 +687,7 @@ int mvm_get_supported_cpuid(void __user *argp)
 		return -EFAULT;
 	if (hdr.padding)
 		return -EINVAL;
-	sup = mvm_supported(&nsup);
+	sup = mvm_cpuid_supported(&nsup);
 	if (hdr.nent < nsup) {
 		hdr.nent = nsup;
 		if (copy_to_user(uc, &hdr, sizeof(hdr)))
@@ -734,7 +736,7 @@ int mvm_set_cpuid(struct mvm_vcpu *vcpu, void __user *argp)
 	if (r)
 		goto err_free;
 
-	sup = mvm_supported(&nsup);
+	sup = mvm_cpuid_supported(&nsup);
 	mvm_cpuid_filter(sup, nsup, t->entries, t->nent);
 	kvfree(vcpu->cpuid);
 	vcpu->cpuid = t;
@@ -793,7 +795,7 @@ int mvm_emulate_cpuid(struct mvm_vcpu *vcpu)
 	sregs.cr4 = 0;
 	if (e && e->function == 0x1)
 		mvm_ops->get_sregs(vcpu, &sregs);
-	sup = mvm_supported(&nsup);
+	sup = mvm_cpuid_supported(&nsup);
 	if (e)
 		mvm_cpuid_fixup(sup, nsup, &out, vcpu->id, sregs.cr4,
 				vcpu->guest_xcr0);

@@ -413,6 +413,7 @@ u64 mvm_supported_xcr0(void);
 u64 mvm_guest_supported_xcr0(struct mvm_vcpu *vcpu);
 int mvm_complete_insn(struct mvm_vcpu *vcpu);
 #if IS_ENABLED(CONFIG_KUNIT)
+const struct minivmm_cpuid_entry2 *mvm_cpuid_supported(u32 *nent);
 void mvm_cpuid_mask(struct minivmm_cpuid_entry2 *e, u64 xcr0);
 const struct minivmm_cpuid_entry2 *
 mvm_cpuid_find(const struct minivmm_cpuid_entry2 *e, u32 nent, u32 function,

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the CPUID table rules (kmod/cpuid.c): what the supported
+ * table holds back, how a MINIVMM_SET_CPUID2 table is checked and brought
+ * within it, and which entry a CPUID with a given EAX/ECX reads, including
+ * subleaves and leaves out of range.  All on small tables built here,
+ * plus one look at this host's real supported table.
+ */
+#include <kunit/test.h>
+#include <linux/bits.h>
+#include <asm/fpu/types.h>
+#include <asm/processor-flags.h>
+
+#include "../minivmm.h"
+
+#define SIG	MINIVMM_CPUID_FLAG_SIGNIFCANT_INDEX
+#define XCR0_AVX512_ALL	(XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM | \
+			 XFEATURE_MASK_AVX512)
+
+/* "GenuineIntel" and "AuthenticAMD" as leaf 0 EBX, EDX, ECX hold them. */
+#define INTEL_EBX	0x756e6547
+#define INTEL_EDX	0x49656e69
+#define INTEL_ECX	0x6c65746e
+#define AMD_EBX		0x68747541
+
+static struct minivmm_cpuid_entry2 leaf(u32 fn, u32 idx, u32 flags, u32 a,
+					u32 b, u32 c, u32 d)
+{
+	return (struct minivmm_cpuid_entry2) {
+		.function = fn, .index = idx, .flags = flags,
+		.eax = a, .ebx = b, .ecx = c, .edx = d,
+	};
+}
+
+static struct minivmm_cpuid_entry2 ones(u32 fn, u32 idx, u32 flags)
+{
+	return leaf(fn, idx, flags, ~0u, ~0u, ~0u, ~0u);
+}
+
+/* Leaf 1 from a CPU claiming every feature loses what minivmm lacks. */
+static void cpuid_mask_leaf1(struct kunit *test)
+{
+	struct minivmm_cpuid_entry2 e = ones(1, 0, 0);
+
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.eax, ~0u);		/* signature kept */
+	KUNIT_EXPECT_EQ(test, e.ebx >> 24, 0u);		/* APIC id: per vCPU */
+	KUNIT_EXPECT_TRUE(test, e.ecx & BIT(31));	/* hypervisor */
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(5));	/* VMX */
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(3));	/* MONITOR */
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(15));	/* PDCM */
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(17));	/* PCID */
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(21));	/* x2APIC */
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(24));	/* TSC deadline */
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(27));	/* OSXSAVE: dynamic */
+	KUNIT_EXPECT_TRUE(test, e.ecx & BIT(26));	/* XSAVE */
+	KUNIT_EXPECT_TRUE(test, e.ecx & BIT(28));	/* AVX */
+	KUNIT_EXPECT_TRUE(test, e.ecx & BIT(0));	/* SSE3 */
+	KUNIT_EXPECT_FALSE(test, e.edx & BIT(9));	/* APIC */
+	KUNIT_EXPECT_FALSE(test, e.edx & BIT(7));	/* MCE */
+	KUNIT_EXPECT_FALSE(test, e.edx & BIT(14));	/* MCA */
+	KUNIT_EXPECT_FALSE(test, e.edx & BIT(21));	/* DS */
+	KUNIT_EXPECT_TRUE(test, e.edx & BIT(12));	/* MTRR */
+	KUNIT_EXPECT_TRUE(test, e.edx & BIT(16));	/* PAT */
+	KUNIT_EXPECT_TRUE(test, e.edx & BIT(26));	/* SSE2 */
+
+	/* AVX and what needs its state go with YMM in XCR0. */
+	e = ones(1, 0, 0);
+	mvm_cpuid_mask(&e, XFEATURE_MASK_FPSSE);
+	KUNIT_EXPECT_TRUE(test, e.ecx & BIT(26));
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(28));
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(12));	/* FMA */
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(29));	/* F16C */
+
+	/* No XSAVE at all on the host: none offered. */
+	e = ones(1, 0, 0);
+	mvm_cpuid_mask(&e, 0);
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(26));
+	KUNIT_EXPECT_TRUE(test, e.ecx & BIT(31));
+}
+
+static void cpuid_mask_leaf7(struct kunit *test)
+{
+	struct minivmm_cpuid_entry2 e = ones(7, 0, SIG);
+
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.eax, 1u);		/* subleaves 0-1 */
+	KUNIT_EXPECT_FALSE(test, e.ebx & BIT(1));	/* TSC_ADJUST */
+	KUNIT_EXPECT_FALSE(test, e.ebx & BIT(2));	/* SGX */
+	KUNIT_EXPECT_FALSE(test, e.ebx & BIT(10));	/* INVPCID */
+	KUNIT_EXPECT_FALSE(test, e.ebx & BIT(14));	/* MPX */
+	KUNIT_EXPECT_FALSE(test, e.ebx & BIT(25));	/* Intel PT */
+	KUNIT_EXPECT_TRUE(test, e.ebx & BIT(5));	/* AVX2 */
+	KUNIT_EXPECT_TRUE(test, e.ebx & BIT(16));	/* AVX512F */
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(3));	/* PKU */
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(4));	/* OSPKE */
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(5));	/* WAITPKG */
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(16));	/* LA57 */
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(22));	/* RDPID */
+	KUNIT_EXPECT_FALSE(test, e.edx & GENMASK(31, 26)); /* SPEC_CTRL & co */
+	KUNIT_EXPECT_FALSE(test, e.edx & BIT(24));	/* AMX */
+
+	e = ones(7, 0, SIG);
+	mvm_cpuid_mask(&e, XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM);
+	KUNIT_EXPECT_TRUE(test, e.ebx & BIT(5));
+	KUNIT_EXPECT_FALSE(test, e.ebx & BIT(16));
+	KUNIT_EXPECT_FALSE(test, e.ebx & BIT(31));	/* AVX512VL */
+
+	/* AVX-512 needs all three of its components. */
+	e = ones(7, 0, SIG);
+	mvm_cpuid_mask(&e, XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM |
+		       XFEATURE_MASK_OPMASK);
+	KUNIT_EXPECT_FALSE(test, e.ebx & BIT(16));
+}
+
+static void cpuid_mask_other_leaves(struct kunit *test)
+{
+	struct minivmm_cpuid_entry2 e;
+
+	e = ones(0, 0, 0);
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.eax, 0xdu);
+	KUNIT_EXPECT_EQ(test, e.ebx, ~0u);		/* vendor kept */
+
+	e = ones(0xa, 0, 0);				/* PMU */
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.eax | e.ebx | e.ecx | e.edx, 0u);
+	e = ones(0x5, 0, 0);				/* MONITOR/MWAIT */
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.eax | e.ebx | e.ecx | e.edx, 0u);
+
+	e = ones(0xb, 1, SIG);
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.edx, 0u);		/* host x2APIC id */
+
+	e = ones(0x40000000, 0, 0);
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.eax, 0x40000001u);
+	KUNIT_EXPECT_EQ(test, memcmp(&e.ebx, "minivmm\0\0\0\0", 12), 0);
+	e = ones(0x40000001, 0, 0);
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.eax | e.ebx | e.ecx | e.edx, 0u);
+
+	e = ones(0x80000001, 0, 0);
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(2));	/* SVM */
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(29));	/* MONITORX */
+	KUNIT_EXPECT_FALSE(test, e.edx & BIT(27));	/* RDTSCP */
+	KUNIT_EXPECT_TRUE(test, e.edx & BIT(29));	/* LM */
+	KUNIT_EXPECT_TRUE(test, e.edx & BIT(20));	/* NX */
+	KUNIT_EXPECT_TRUE(test, e.edx & BIT(11));	/* SYSCALL */
+
+	e = ones(0x80000008, 0, 0);
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.eax, 0xffffu);		/* no guest-phys byte */
+	KUNIT_EXPECT_EQ(test, e.ebx, (u32)(BIT(0) | BIT(2)));
+
+	/* Only the components offered get a 0xd subleaf. */
+	e = ones(0xd, 9, SIG);				/* PKRU */
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.eax | e.ebx | e.ecx | e.edx, 0u);
+	e = leaf(0xd, 2, SIG, 256, 576, 0, 0);
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.eax, 256u);
+	KUNIT_EXPECT_EQ(test, e.ebx, 576u);
+	e = ones(0xd, 1, SIG);				/* no XSAVES, no XFD */
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.eax, 7u);
+	KUNIT_EXPECT_EQ(test, e.ebx | e.ecx | e.edx, 0u);
+}
+
+static void cpuid_check_rules(struct kunit *test)
+{
+	struct minivmm_cpuid_entry2 t[3];
+
+	t[0] = leaf(0, 0, 0, 0xd, 0, 0, 0);
+	t[1] = leaf(7, 0, SIG, 0, 0, 0, 0);
+	t[2] = leaf(7, 1, SIG, 0, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, mvm_cpuid_check(t, 3), 0);
+	KUNIT_EXPECT_EQ(test, mvm_cpuid_check(t, 0), 0);
+
+	t[1].flags = 2;					/* unknown flag */
+	KUNIT_EXPECT_EQ(test, mvm_cpuid_check(t, 3), -EINVAL);
+	t[1].flags = SIG;
+	t[1].padding[2] = 1;
+	KUNIT_EXPECT_EQ(test, mvm_cpuid_check(t, 3), -EINVAL);
+	t[1].padding[2] = 0;
+	t[0].index = 1;					/* index, no subleaves */
+	KUNIT_EXPECT_EQ(test, mvm_cpuid_check(t, 3), -EINVAL);
+	t[0].index = 0;
+
+	t[2].index = 0;					/* subleaf twice */
+	KUNIT_EXPECT_EQ(test, mvm_cpuid_check(t, 3), -EINVAL);
+	t[2].index = 1;
+	t[2].flags = 0;					/* one with, one without */
+	t[2].index = 0;
+	KUNIT_EXPECT_EQ(test, mvm_cpuid_check(t, 3), -EINVAL);
+	t[2] = t[0];					/* leaf twice */
+	KUNIT_EXPECT_EQ(test, mvm_cpuid_check(t, 3), -EINVAL);
+}
+
+/* A small supported table: an Intel CPU with x87, SSE and AVX. */
+static const struct minivmm_cpuid_entry2 sup[] = {
+	{ .function = 0, .eax = 0xd, .ebx = INTEL_EBX, .ecx = INTEL_ECX,
+	  .edx = INTEL_EDX },
+	{ .function = 1, .eax = 0x906ea, .ebx = 0x00100800,
+	  .ecx = BIT(31) | BIT(28) | BIT(26) | BIT(0), .edx = BIT(0) | BIT(25) },
+	{ .function = 4, .index = 0, .flags = SIG, .eax = 0x121 },
+	{ .function = 7, .index = 0, .flags = SIG, .eax = 1, .ebx = BIT(5) },
+	{ .function = 7, .index = 1, .flags = SIG, .eax = BIT(4) },
+	{ .function = 0xd, .index = 0, .flags = SIG, .eax = 7, .ecx = 832 },
+	{ .function = 0xd, .index = 1, .flags = SIG, .eax = 1 },
+	{ .function = 0xd, .index = 2, .flags = SIG, .eax = 256, .ebx = 576 },
+	{ .function = 0x40000000, .eax = 0x40000001, .ebx = 0x696e696d,
+	  .ecx = 0x006d6d76 },
+	{ .function = 0x40000001 },
+	{ .function = 0x80000000, .eax = 0x80000008 },
+	{ .function = 0x80000008, .eax = 0x3027, .ebx = BIT(0) },
+};
+
+static void cpuid_filter_rules(struct kunit *test)
+{
+	struct minivmm_cpuid_entry2 t[8];
+
+	t[0] = leaf(0, 0, 0, 0x1f, AMD_EBX, 1, 2);	/* max leaf, vendor */
+	t[1] = ones(1, 0, 0);
+	t[2] = ones(7, 1, SIG);
+	t[3] = ones(0xa, 0, 0);				/* not offered */
+	t[4] = ones(0xd, 0, SIG);
+	t[5] = leaf(0x80000008, 0, 0, 0x2430, ~0u, 0x1234, ~0u);
+	t[6] = ones(0xd, 2, SIG);
+	t[7] = ones(4, 0, SIG);
+	mvm_cpuid_filter(sup, ARRAY_SIZE(sup), t, 8);
+
+	KUNIT_EXPECT_EQ(test, t[0].eax, 0xdu);		/* capped */
+	KUNIT_EXPECT_EQ(test, t[0].ebx, (u32)AMD_EBX);	/* information: kept */
+	KUNIT_EXPECT_EQ(test, t[1].eax, ~0u);
+	KUNIT_EXPECT_EQ(test, t[1].ecx, sup[1].ecx);	/* flags: ANDed */
+	KUNIT_EXPECT_EQ(test, t[1].edx, sup[1].edx);
+	KUNIT_EXPECT_EQ(test, t[2].eax, (u32)BIT(4));
+	KUNIT_EXPECT_EQ(test, t[2].ebx | t[2].ecx | t[2].edx, 0u);
+	KUNIT_EXPECT_EQ(test, t[3].eax | t[3].ebx | t[3].ecx | t[3].edx, 0u);
+	/* 0xd.0: the components within the supported ones, the size
+	 * for them recomputed, the current size left to CPUID time. */
+	KUNIT_EXPECT_EQ(test, t[4].eax, 7u);
+	KUNIT_EXPECT_EQ(test, t[4].ecx, 832u);
+	KUNIT_EXPECT_EQ(test, t[4].edx, 0u);
+	KUNIT_EXPECT_EQ(test, t[5].eax, 0x2427u);	/* byte by byte */
+	KUNIT_EXPECT_EQ(test, t[5].ebx, (u32)BIT(0));
+	KUNIT_EXPECT_EQ(test, t[5].ecx, 0x1234u);
+	KUNIT_EXPECT_EQ(test, t[6].eax, 256u);		/* sizes from the host */
+	KUNIT_EXPECT_EQ(test, t[6].ebx, 576u);
+	KUNIT_EXPECT_EQ(test, t[7].eax, ~0u);		/* cache info: kept */
+
+	/* Userspace cannot hide the hypervisor bit. */
+	t[1] = leaf(1, 0, 0, 0, 0, 0, 0);
+	mvm_cpuid_filter(sup, ARRAY_SIZE(sup), t, 2);
+	KUNIT_EXPECT_EQ(test, t[1].ecx, (u32)BIT(31));
+
+	/* Fewer AVX components: a smaller maximum size. */
+	t[0] = leaf(0xd, 0, SIG, 3, 0, 0, 0);
+	mvm_cpuid_filter(sup, ARRAY_SIZE(sup), t, 1);
+	KUNIT_EXPECT_EQ(test, t[0].ecx, 576u);
+}
+
+static void cpuid_lookup_rules(struct kunit *test)
+{
+	const struct minivmm_cpuid_entry2 *e;
+	struct minivmm_cpuid_entry2 amd[ARRAY_SIZE(sup)];
+	u32 n = ARRAY_SIZE(sup);
+
+	e = mvm_cpuid_lookup(sup, n, 1, 5);		/* index ignored */
+	KUNIT_EXPECT_PTR_EQ(test, e, &sup[1]);
+	e = mvm_cpuid_lookup(sup, n, 7, 1);
+	KUNIT_EXPECT_PTR_EQ(test, e, &sup[4]);
+	e = mvm_cpuid_lookup(sup, n, 7, 2);		/* missing subleaf */
+	KUNIT_EXPECT_NULL(test, e);
+	e = mvm_cpuid_lookup(sup, n, 3, 0);		/* in range, absent */
+	KUNIT_EXPECT_NULL(test, e);
+	e = mvm_cpuid_lookup(sup, n, 0x80000005, 0);
+	KUNIT_EXPECT_NULL(test, e);
+
+	/* Out of range, on Intel: the highest basic leaf, same index. */
+	e = mvm_cpuid_lookup(sup, n, 0xe, 2);
+	KUNIT_EXPECT_PTR_EQ(test, e, &sup[7]);
+	e = mvm_cpuid_lookup(sup, n, 0x80000009, 0);
+	KUNIT_EXPECT_PTR_EQ(test, e, &sup[5]);
+	e = mvm_cpuid_lookup(sup, n, 0x40000002, 1);
+	KUNIT_EXPECT_PTR_EQ(test, e, &sup[6]);
+	e = mvm_cpuid_lookup(sup, n, 0xc0000000, 0);
+	KUNIT_EXPECT_PTR_EQ(test, e, &sup[5]);
+	e = mvm_cpuid_lookup(sup, n, 0x40000001, 0);	/* in range */
+	KUNIT_EXPECT_PTR_EQ(test, e, &sup[9]);
+
+	/* On AMD: zeros. */
+	memcpy(amd, sup, sizeof(sup));
+	amd[0].ebx = AMD_EBX;
+	KUNIT_EXPECT_NULL(test, mvm_cpuid_lookup(amd, n, 0xe, 0));
+	KUNIT_EXPECT_NULL(test, mvm_cpuid_lookup(amd, n, 0x80000009, 0));
+
+	/* Without leaf 0 there is no basic limit. */
+	KUNIT_EXPECT_PTR_EQ(test, mvm_cpuid_lookup(sup + 1, n - 1, 0xd, 1),
+			    &sup[6]);
+	KUNIT_EXPECT_NULL(test, mvm_cpuid_lookup(sup + 1, n - 1, 0xe, 0));
+	/* An empty table reads 0 everywhere. */
+	KUNIT_EXPECT_NULL(test, mvm_cpuid_lookup(sup, 0, 1, 0));
+}
+
+static void cpuid_fixup_rules(struct kunit *test)
+{
+	u32 n = ARRAY_SIZE(sup);
+	struct minivmm_cpuid_entry2 e = sup[1];
+
+	mvm_cpuid_fixup(sup, n, &e, 3, 0, XFEATURE_MASK_FP);
+	KUNIT_EXPECT_EQ(test, e.ebx, 0x03100800u);
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(27));
+	mvm_cpuid_fixup(sup, n, &e, 0, X86_CR4_OSXSAVE, XFEATURE_MASK_FP);
+	KUNIT_EXPECT_EQ(test, e.ebx, 0x00100800u);
+	KUNIT_EXPECT_TRUE(test, e.ecx & BIT(27));
+
+	/* OSXSAVE only with XSAVE. */
+	e.ecx &= ~BIT(26);
+	mvm_cpuid_fixup(sup, n, &e, 0, X86_CR4_OSXSAVE, XFEATURE_MASK_FP);
+	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(27));
+
+	e = leaf(0xb, 1, SIG, 0, 1, 0x201, 0);
+	mvm_cpuid_fixup(sup, n, &e, 5, 0, 1);
+	KUNIT_EXPECT_EQ(test, e.edx, 5u);
+
+	/* The XSAVE size follows the guest's XCR0. */
+	e = sup[5];
+	mvm_cpuid_fixup(sup, n, &e, 0, 0, XFEATURE_MASK_FPSSE);
+	KUNIT_EXPECT_EQ(test, e.ebx, 576u);
+	mvm_cpuid_fixup(sup, n, &e, 0, 0, XFEATURE_MASK_FPSSE |
+			XFEATURE_MASK_YMM);
+	KUNIT_EXPECT_EQ(test, e.ebx, 832u);
+	KUNIT_EXPECT_EQ(test, mvm_xsave_size(sup, n, XFEATURE_MASK_FP), 576u);
+}
+
+/* This host's supported table keeps minivmm's promises. */
+static void cpuid_supported_table(struct kunit *test)
+{
+	const struct minivmm_cpuid_entry2 *s, *e;
+	struct minivmm_cpuid_entry2 *copy;
+	u64 xcr0 = mvm_supported_xcr0();
+	u32 n, i;
+
+	s = mvm_cpuid_supported(&n);
+	KUNIT_ASSERT_GT(test, n, 0u);
+	copy = kunit_kcalloc(test, n, sizeof(*copy), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, copy);
+	KUNIT_EXPECT_EQ(test, mvm_cpuid_check(s, n), 0);
+
+	e = mvm_cpuid_find(s, n, 1, 0);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_TRUE(test, e->ecx & BIT(31));
+	KUNIT_EXPECT_FALSE(test, e->ecx & (BIT(5) | BIT(27)));
+	e = mvm_cpuid_find(s, n, 0x80000001, 0);
+	if (e)
+		KUNIT_EXPECT_FALSE(test, e->ecx & BIT(2));
+	e = mvm_cpuid_find(s, n, 0x40000000, 0);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_EQ(test, e->ebx, 0x696e696du);
+
+	/* Within x87..AVX-512; the XSAVE area fits struct minivmm_xsave. */
+	KUNIT_EXPECT_EQ(test, xcr0 & ~XCR0_AVX512_ALL, 0ULL);
+	KUNIT_EXPECT_LE(test, mvm_xsave_size(s, n, xcr0),
+			(u32)sizeof(struct minivmm_xsave));
+	if (xcr0) {
+		e = mvm_cpuid_find(s, n, 0xd, 0);
+		KUNIT_ASSERT_NOT_NULL(test, e);
+		KUNIT_EXPECT_EQ(test, e->eax | (u64)e->edx << 32, xcr0);
+	}
+
+	/* Handing it back through SET_CPUID2 changes nothing. */
+	memcpy(copy, s, n * sizeof(*s));
+	mvm_cpuid_filter(s, n, copy, n);
+	for (i = 0; i < n; i++)
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(&copy[i], &s[i], sizeof(*s)), 0,
+				    "leaf %#x.%u", s[i].function, s[i].index);
+}
+
+static struct kunit_case cpuid_cases[] = {
+	KUNIT_CASE(cpuid_mask_leaf1),
+	KUNIT_CASE(cpuid_mask_leaf7),
+	KUNIT_CASE(cpuid_mask_other_leaves),
+	KUNIT_CASE(cpuid_check_rules),
+	KUNIT_CASE(cpuid_filter_rules),
+	KUNIT_CASE(cpuid_lookup_rules),
+	KUNIT_CASE(cpuid_fixup_rules),
+	KUNIT_CASE(cpuid_supported_table),
+	{}
+};
+
+static struct kunit_suite cpuid_suite = {
+	.name = "minivmm_cpuid",
+	.test_cases = cpuid_cases,
+};
+kunit_test_suite(cpuid_suite);
