@@ -64,6 +64,30 @@ _vmctl()
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		fi
 		;;
+	list)
+		[[ $cur == -* ]] && _vmctl_offer '--json --help' "$cur"
+		;;
+	stats)
+		# VM ids come from 'vmctl list'; --vcpu takes a number.
+		[[ ${COMP_WORDS[COMP_CWORD - 1]} == --vcpu ]] && return 0
+		if [[ $cur == -* ]]; then
+			_vmctl_offer '--vcpu --json --help' "$cur"
+		else
+			_vmctl_offer "$("$prog" list 2>/dev/null | awk 'NR > 1 { print $1 }')" "$cur"
+		fi
+		;;
+	top)
+		case ${COMP_WORDS[COMP_CWORD - 1]} in
+		--delay | --iterations)
+			return 0
+			;;
+		esac
+		[[ $cur == -* ]] && _vmctl_offer '--delay --iterations --json --help' "$cur"
+		;;
+	events)
+		[[ ${COMP_WORDS[COMP_CWORD - 1]} == --count ]] && return 0
+		[[ $cur == -* ]] && _vmctl_offer '--count --json --help' "$cur"
+		;;
 	*)
 		# Every command takes --help; info and version take nothing else.
 		[[ $cur == -* ]] && _vmctl_offer --help "$cur"
