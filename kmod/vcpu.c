@@ -471,6 +471,7 @@ int mvm_vcpu_create(struct mvm_vm *vm, unsigned long id)
 	mutex_init(&vcpu->mutex);
 	preempt_notifier_init(&vcpu->preempt_notifier, &mvm_preempt_ops);
 	vcpu->guest_xcr0 = XFEATURE_MASK_FP;	/* XCR0 at reset, SDM 13.3 */
+	mvm_msr_reset(vcpu);			/* MISC_ENABLE, MTRR_DEF_TYPE */
 	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu)) {
 		r = -ENOMEM;
 		goto err_free_run;
