@@ -125,7 +125,7 @@ static void msr_xcr0(struct kunit *test)
 	/* Nothing the guest's CPUID (or the host) does not allow. */
 	KUNIT_EXPECT_FALSE(test, mvm_xcr0_valid(fp | sse | ymm, fp | sse));
 	KUNIT_EXPECT_FALSE(test, mvm_xcr0_valid(fp | XFEATURE_MASK_PKRU, all));
-	KUNIT_EXPECT_FALSE(test, mvm_xcr0_valid(fp | BIT_ULL(63), ~0ULL));
+	KUNIT_EXPECT_FALSE(test, mvm_xcr0_valid(fp | BIT_ULL(63), all));
 	/* MPX and AMX go in pairs. */
 	KUNIT_EXPECT_TRUE(test, mvm_xcr0_valid(fp | mpx, ~0ULL));
 	KUNIT_EXPECT_FALSE(test, mvm_xcr0_valid(fp | XFEATURE_MASK_BNDREGS,
