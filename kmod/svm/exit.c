@@ -190,6 +190,12 @@ static int svm_handle_ud(struct mvm_vcpu *vcpu)
 	return 1;
 }
 
+static int svm_handle_gp(struct mvm_vcpu *vcpu)
+{
+	svm_queue_exception(vcpu, GP_VECTOR, true, 0);
+	return 1;
+}
+
 /* INVD and WBINVD: no-ops, see vmcb.c's intercept list. */
 static int svm_handle_nop(struct mvm_vcpu *vcpu)
 {
@@ -431,6 +437,7 @@ static int (*const svm_exit_handlers[])(struct mvm_vcpu *vcpu) = {
 	[SVM_EXIT_INTR]					= svm_handle_host_event,
 	[SVM_EXIT_NMI]					= svm_handle_host_event,
 	[SVM_EXIT_SMI]					= svm_handle_host_event,
+	[SVM_EXIT_RDPMC]				= svm_handle_gp,
 	[SVM_EXIT_CPUID]				= svm_handle_cpuid,
 	[SVM_EXIT_RSM]					= svm_handle_ud,
 	[SVM_EXIT_INVD]					= svm_handle_nop,

@@ -23,6 +23,7 @@
 #include <asm/msr.h>
 #include <asm/nospec-branch.h>
 #include <asm/processor.h>
+#include <asm/special_insns.h>
 #include <asm/svm.h>
 
 #include <linux/minivmm.h>
@@ -323,6 +324,7 @@ static void svm_vcpu_enter(struct mvm_vcpu *vcpu)
 	struct svm_cpu *sd = this_cpu_ptr(&svm_cpu);
 	int cpu = smp_processor_id();
 	bool switch_tsc_aux;
+	u32 host_pkru = 0;
 	u64 tlb_gen;
 
 	BUILD_BUG_ON(MVM_RCX != 1 || MVM_RDI != 7 || MVM_R15 != 15);
@@ -354,6 +356,15 @@ static void svm_vcpu_enter(struct mvm_vcpu *vcpu)
 	mvm_load_guest_xcr0(vcpu, vmcb->save.cr4);
 	if (switch_tsc_aux)
 		wrmsrl(MSR_TSC_AUX, svm->tsc_aux);
+	/*
+	 * PKRU: a guest may turn CR4.PKE on and WRPKRU without an exit,
+	 * whatever its CPUID says, so the host's value is put back after.
+	 */
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE)) {
+		host_pkru = rdpkru();
+		if ((vmcb->save.cr4 & X86_CR4_PKE) && svm->pkru != host_pkru)
+			wrpkru(svm->pkru);
+	}
 	/* Zen1 can leak a host division's quotient to the guest. */
 	amd_clear_divider();
 
@@ -363,6 +374,12 @@ static void svm_vcpu_enter(struct mvm_vcpu *vcpu)
 		       svm->spec_ctrl);
 	raw_local_irq_disable();
 
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE)) {
+		if (vmcb->save.cr4 & X86_CR4_PKE)
+			svm->pkru = rdpkru();
+		if (rdpkru() != host_pkru)
+			wrpkru(host_pkru);
+	}
 	if (switch_tsc_aux)
 		wrmsrl(MSR_TSC_AUX, svm->host_tsc_aux);
 	mvm_load_host_xcr0(vcpu, vmcb->save.cr4);

@@ -51,6 +51,7 @@ struct svm_vcpu {
 	u64 tsc_aux;		/* switched around VMRUN when RDTSCP/RDPID exist */
 	u64 host_tsc_aux;	/* read at vcpu_load */
 	u64 spec_ctrl;		/* the guest's SPEC_CTRL, intercepted */
+	u32 pkru;		/* the guest's PKRU, switched when CR4.PKE */
 
 	bool shutdown;		/* an exception hit a pending #DF: triple fault */
 };

@@ -47,6 +47,8 @@ static void svm_set_intercept(struct vmcb_control_area *c, u32 bit)
  *   (MSRPM): emulated or handed to userspace;
  * - INVD: it would throw away dirty lines the host owns; WBINVD: a
  *   cache-wide flush the guest has no need for; both become no-ops;
+ * - RDPMC: minivmm has no virtual PMU, and the host's counters are not
+ *   the guest's to read: #GP, as on a CPU without the counter;
  * - the SVM instructions, MONITOR/MWAIT, RSM, RDPRU: not offered to the
  *   guest, #UD (VMRUN's intercept is also required by VMRUN itself,
  *   APM 15.5.1);
@@ -68,7 +70,7 @@ static void svm_init_intercepts(struct vmcb_control_area *c)
 		INTERCEPT_VMSAVE, INTERCEPT_STGI, INTERCEPT_CLGI,
 		INTERCEPT_SKINIT, INTERCEPT_WBINVD, INTERCEPT_MONITOR,
 		INTERCEPT_MWAIT, INTERCEPT_MWAIT_COND, INTERCEPT_XSETBV,
-		INTERCEPT_RDPRU,
+		INTERCEPT_RDPRU, INTERCEPT_RDPMC,
 	};
 	int i;
 
@@ -191,6 +193,7 @@ void svm_vmcb_reset(struct mvm_vcpu *vcpu, u64 iopm_pa, u64 msrpm_pa)
 	svm->dr7 = DR7_RESET;
 	svm->tsc_aux = 0;
 	svm->spec_ctrl = 0;
+	svm->pkru = 0;
 	svm->shutdown = false;
 }
 
