@@ -256,6 +256,7 @@ int mvm_emulate_rdmsr(struct mvm_vcpu *vcpu)
 	u32 index = lower_32_bits(vcpu->regs[MVM_RCX]);
 	u64 data;
 
+	mvm_stat_exit(vcpu, MVM_EXIT_KIND_MSR);
 	if (mvm_msr_read(vcpu, index, &data)) {
 		mvm_ops->queue_exception(vcpu, GP_VECTOR, true, 0);
 		return 1;
@@ -272,6 +273,7 @@ int mvm_emulate_wrmsr(struct mvm_vcpu *vcpu)
 	u64 data = lower_32_bits(vcpu->regs[MVM_RAX]) |
 		   (u64)lower_32_bits(vcpu->regs[MVM_RDX]) << 32;
 
+	mvm_stat_exit(vcpu, MVM_EXIT_KIND_MSR);
 	if (mvm_msr_write(vcpu, index, data)) {
 		mvm_ops->queue_exception(vcpu, GP_VECTOR, true, 0);
 		return 1;
@@ -393,11 +395,16 @@ static u64 mvm_host_xcr0;
 static DEFINE_PER_CPU(bool, mvm_guest_xcr0_loaded);
 
 /*
- * Just before entry, interrupts off: the guest's XCR0 when its CR4 has
- * OSXSAVE (without it the guest cannot reach XCR0-controlled state; SDM
- * Vol. 1 13.3) and it differs from the host's.  Its bits are always a
- * subset of the host's (mvm_xcr0_valid() against mvm_supported_xcr0()),
- * so XSETBV cannot fault.
+ * Just before entry, interrupts off: the guest's XCR0 whenever it differs
+ * from the host's.  Not only when the guest's CR4.OSXSAVE is set: a
+ * backend may let the guest set CR4.OSXSAVE without an exit (VMX with
+ * OSXSAVE guest-owned), and the guest must then find its own XCR0, never
+ * the host's (which may enable PKRU or AMX state).  With CR4.OSXSAVE
+ * clear, XCR0 is invisible to the guest and legacy SSE does not depend on
+ * it (SDM Vol. 1 13.3), so loading it early changes nothing for the
+ * guest.  Its bits are always a subset of the host's (mvm_xcr0_valid()
+ * against mvm_supported_xcr0()), so XSETBV cannot fault.  @guest_cr4 is
+ * not needed.
  */
 void mvm_load_guest_xcr0(struct mvm_vcpu *vcpu, u64 guest_cr4)
 {
@@ -410,7 +417,7 @@ void mvm_load_guest_xcr0(struct mvm_vcpu *vcpu, u64 guest_cr4)
 		host = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 		WRITE_ONCE(mvm_host_xcr0, host);
 	}
-	if (!(guest_cr4 & X86_CR4_OSXSAVE) || vcpu->guest_xcr0 == host)
+	if (vcpu->guest_xcr0 == host)
 		return;
 	if (WARN_ON_ONCE(vcpu->guest_xcr0 & ~host ||
 			 !(vcpu->guest_xcr0 & XFEATURE_MASK_FP)))
@@ -421,8 +428,7 @@ void mvm_load_guest_xcr0(struct mvm_vcpu *vcpu, u64 guest_cr4)
 
 /*
  * Just after the exit, interrupts still off: the host's XCR0 back if the
- * guest's was loaded.  The guest may have changed CR4 while it ran, so
- * what was loaded decides, not @guest_cr4.
+ * guest's was loaded, before anything in the host can use XSAVE state.
  */
 void mvm_load_host_xcr0(struct mvm_vcpu *vcpu, u64 guest_cr4)
 {
