@@ -111,7 +111,8 @@ void svm_request_tlb_flush(struct svm_vcpu *svm, u8 tlb_ctl)
 
 static void svm_new_asid(struct svm_vcpu *svm, struct svm_cpu *sd, int cpu)
 {
-	if (sd->next_asid > svm_max_asid) {
+	/* 0: SVM never came on here through svm_cpu_enable(); be safe. */
+	if (sd->next_asid > svm_max_asid || !sd->next_asid) {
 		sd->asid_generation++;
 		sd->next_asid = 1;
 		svm_request_tlb_flush(svm, TLB_CONTROL_FLUSH_ALL_ASID);
