@@ -10,6 +10,7 @@
  *   END_CRASH   an INT with a zero-limit IDT: #GP, then #DF, then a
  *               triple fault (Intel SDM vol 3A 6.15, interrupt 8): vmctl
  *               reports the SHUTDOWN and exits 4
+ *   END_SPIN    spins without an exit until vmctl is stopped by a signal
  */
 	.code16
 	.text
@@ -23,6 +24,8 @@ _start:
 #elif defined(END_CRASH)
 	lidt	null_idt
 	int	$3
+#elif defined(END_SPIN)
+	jmp	.
 #else
 	mov	$0x12, %al
 	out	%al, $0xf4
@@ -55,6 +58,8 @@ msg:
 	.asciz	"vmctl flat guest: real mode ok, halting\n"
 #elif defined(END_CRASH)
 	.asciz	"vmctl flat guest: real mode ok, triple fault next\n"
+#elif defined(END_SPIN)
+	.asciz	"vmctl flat guest: real mode ok, spinning\n"
 #else
 	.asciz	"vmctl flat guest: real mode ok\n"
 #endif

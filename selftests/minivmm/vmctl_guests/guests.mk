@@ -3,12 +3,12 @@
 # The guests of vmctl_run_test.sh, included by ../Makefile before lib.mk.
 # Unlike the harness guests (guests/), these are real boot images that
 # "vmctl run" loads by itself: a Multiboot ELF32 kernel at 1 MiB, a 64-bit
-# ELF at 2 MiB and a flat real-mode binary at 0x7c00, built three ways
-# (exit through port 0xf4, HLT, triple fault).  Assembled with $(CC) -c
+# ELF at 2 MiB and a flat real-mode binary at 0x7c00, built four ways
+# (exit through port 0xf4, HLT, triple fault, a spin).  Assembled with $(CC) -c
 # and linked with $(LD) and guest.lds; no libc, no multilib needed.
 
 VMCTL_GUESTS	:= vmctl_guest_mb.elf vmctl_guest_64.elf vmctl_guest_flat.bin \
-		   vmctl_guest_halt.bin vmctl_guest_crash.bin
+		   vmctl_guest_halt.bin vmctl_guest_crash.bin vmctl_guest_spin.bin
 TEST_GEN_FILES	+= $(VMCTL_GUESTS)
 TEST_PROGS	+= vmctl_run_test.sh
 
@@ -17,6 +17,7 @@ VG_LDFLAGS	:= --no-warn-rwx-segments -T $(VG_DIR)/guest.lds
 VG_FLAT_DEFS_flat  :=
 VG_FLAT_DEFS_halt  := -DEND_HALT
 VG_FLAT_DEFS_crash := -DEND_CRASH
+VG_FLAT_DEFS_spin  := -DEND_SPIN
 
 $(OUTPUT)/vmctl_guest_mb.elf: $(VG_DIR)/multiboot.S $(VG_DIR)/guest.lds
 	$(CC) -m32 -c $< -o $@.o
