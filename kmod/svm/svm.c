@@ -83,9 +83,9 @@ struct svm_cpu {
 static DEFINE_PER_CPU(struct svm_cpu, svm_cpu);
 
 /*
- * SVM just came on on this CPU.  Another hypervisor may have used it while
- * minivmm had SVM off, leaving its translations under ASIDs minivmm will
- * hand out: start a new generation whose first ASID flushes them all.
+ * SVM was just enabled on this CPU.  Another hypervisor may have used it
+ * while minivmm had SVM off, leaving its translations under ASIDs minivmm
+ * will hand out: start a new generation whose first ASID flushes them all.
  * Interrupts are off (cpu_enable context).
  */
 static void svm_asid_cpu_reset(void)
@@ -389,7 +389,7 @@ static void svm_vcpu_enter(struct mvm_vcpu *vcpu)
 		hw_breakpoint_restore();
 	/* A host NMI that made the guest exit is taken here. */
 	svm_stgi();
-	/* Nor is a machine check in the guest delivered to the host (APM 15.12). */
+	/* An intercepted #MC never reached the host's handler (APM 15.12). */
 	if (unlikely(vmcb->control.exit_code == SVM_EXIT_EXCP_BASE + MC_VECTOR))
 		svm_machine_check();
 
