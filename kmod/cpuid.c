@@ -783,6 +783,7 @@ int mvm_emulate_cpuid(struct mvm_vcpu *vcpu)
 	struct minivmm_sregs sregs;
 	u32 n, nsup;
 
+	mvm_stat_exit(vcpu, MVM_EXIT_KIND_CPUID);
 	out.function = lower_32_bits(vcpu->regs[MVM_RAX]);
 	out.index = lower_32_bits(vcpu->regs[MVM_RCX]);
 
