@@ -511,13 +511,22 @@ VISIBLE_IF_KUNIT void mvm_cpuid_fixup(const struct minivmm_cpuid_entry2 *sup,
 }
 EXPORT_SYMBOL_IF_KUNIT(mvm_cpuid_fixup);
 
-/* The supported table, built once from the host's leaves. */
+/*
+ * The supported table, built once from the host's leaves on first use
+ * and constant after: @ready is set with release semantics once the rest
+ * is written, and read with acquire semantics before the rest is read.
+ */
 static struct {
 	bool ready;
 	u64 xcr0;
 	u32 nent;
 	struct minivmm_cpuid_entry2 entries[MVM_CPUID_SUPPORTED_MAX];
 } mvm_sup;
+/*
+ * Serializes the one build of mvm_sup.  A leaf lock: taken in process
+ * context (ioctls and exit handlers, possibly under vcpu->mutex) and
+ * nothing is taken under it.
+ */
 static DEFINE_MUTEX(mvm_sup_lock);
 
 /*
@@ -615,6 +624,7 @@ static void mvm_sup_build(void)
 /* The supported table; built on first use, constant after. */
 VISIBLE_IF_KUNIT const struct minivmm_cpuid_entry2 *mvm_cpuid_supported(u32 *nent)
 {
+	might_sleep();
 	if (!smp_load_acquire(&mvm_sup.ready)) {
 		mutex_lock(&mvm_sup_lock);
 		if (!mvm_sup.ready) {
