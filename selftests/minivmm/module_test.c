@@ -353,6 +353,44 @@ static int vmalloc_census(struct vmalloc_census *c)
 	return 0;
 }
 
+/* Prints a file of /proc/PID to stderr, each line as a TAP comment. */
+static void show_proc(pid_t pid, const char *name)
+{
+	char path[64], buf[4096], *line, *save;
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	len = mvm_read_file(path, buf, sizeof(buf));
+	if (len < 0) {
+		fprintf(stderr, "#   %s: %s\n", path, strerror(-len));
+		return;
+	}
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "#   %s: %s\n", path, line);
+}
+
+/*
+ * waitpid() for at most 10 s.  Returns @pid, or 0 after printing where the
+ * child is stuck (its state, wait channel and kernel stack).
+ */
+static pid_t reap(pid_t pid, int *status)
+{
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+	pid_t r;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		r = waitpid(pid, status, WNOHANG);
+		if (r)
+			return r;
+		nanosleep(&pause, NULL);
+	}
+	show_proc(pid, "stat");
+	show_proc(pid, "wchan");
+	show_proc(pid, "stack");
+	return 0;
+}
+
 /*
  * A child VMM whose vCPU spins in "jmp .", killed with SIGKILL while in
  * MINIVMM_RUN (it tells the parent just before entering; the pause lets
@@ -386,7 +424,8 @@ static void kill_spinning_vmm(struct __test_metadata *_metadata, int i)
 	if (c)
 		ASSERT_HW(MVM_HW_ON, "cycle %d, child VMM running", i);
 	ASSERT_EQ(0, kill(pid, SIGKILL));
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(pid, reap(pid, &status))
+		TH_LOG("cycle %d: the child VMM is still there 10 s after SIGKILL", i);
 	/* Killed in RUN, not returned from it nor failed before. */
 	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
 		TH_LOG("cycle %d: child status %#x", i, status);
