@@ -33,6 +33,7 @@ run_test:900
 modes_test:150
 guest_mem_test:240
 vmctl_run_test.sh:600
+netlink_test:300
 module_test:1400
 "
 

@@ -1,0 +1,1097 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The minivmm generic netlink family (Documentation/netlink.rst): a VM
+ * shows up in the list with its owner, vCPUs and memory; events come in
+ * order with each VM's own id; another user sees neither our VMs nor our
+ * events; malformed requests are refused with an extended ack and leave
+ * the family working; 'vmctl list --json' prints valid JSON with the
+ * documented fields; and with a guest running (guests/counters.S), the
+ * counters show at least its exits, exits to userspace exactly as many
+ * as the VMM saw, and a triple fault's event comes between the VM's
+ * created and destroyed events.
+ *
+ * The tests speak raw netlink (no libnl) so that they can send what no
+ * library would: unknown attributes, wrong sizes, broken lengths.
+ */
+#include "kselftest_harness.h"
+
+#include <ctype.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "minivmm_util.h"
+#include "guest.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK	270
+#endif
+
+#define NL_BUF		32768
+#define VM_MEM		(2UL << 20)
+#define NOBODY		65534
+
+struct nl {
+	int fd;
+	uint16_t family;
+	uint32_t events_grp;
+	uint32_t seq;
+	/* the last error's extended ack */
+	char errmsg[128];
+	bool ext_ack;		/* NLM_F_ACK_TLVS was set */
+	uint32_t bad_attr_offs;	/* NLMSGERR_ATTR_OFFS, 0 if none */
+};
+
+/* Attribute building, into a message being assembled in a buffer. */
+static void *nl_put(struct nlmsghdr *nlh, uint16_t type, const void *data,
+		    size_t len)
+{
+	struct nlattr *a = (void *)((char *)nlh + NLMSG_ALIGN(nlh->nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	if (len)
+		memcpy((char *)a + NLA_HDRLEN, data, len);
+	nlh->nlmsg_len = NLMSG_ALIGN(nlh->nlmsg_len) + NLA_ALIGN(a->nla_len);
+	return a;
+}
+
+static void nl_put_u32(struct nlmsghdr *nlh, uint16_t type, uint32_t v)
+{
+	nl_put(nlh, type, &v, sizeof(v));
+}
+
+static struct nlmsghdr *nl_start(struct nl *nl, void *buf, uint16_t type,
+				 uint16_t flags, uint8_t cmd, uint8_t version)
+{
+	struct nlmsghdr *nlh = buf;
+	struct genlmsghdr *g;
+
+	memset(buf, 0, NLMSG_HDRLEN + GENL_HDRLEN);
+	nlh->nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN;
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = ++nl->seq;
+	g = NLMSG_DATA(nlh);
+	g->cmd = cmd;
+	g->version = version;
+	return nlh;
+}
+
+static int nl_send(struct nl *nl, struct nlmsghdr *nlh)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	if (sendto(nl->fd, nlh, nlh->nlmsg_len, 0, (void *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	return 0;
+}
+
+static struct nlattr *nl_attrs(struct nlmsghdr *nlh, int *len)
+{
+	*len = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	return (void *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+}
+
+#define nla_for_each(a, head, len)					\
+	for (a = head; (len) >= (int)NLA_HDRLEN &&			\
+	     a->nla_len >= NLA_HDRLEN && a->nla_len <= (len);		\
+	     (len) -= NLA_ALIGN(a->nla_len),				\
+	     a = (void *)((char *)a + NLA_ALIGN(a->nla_len)))
+
+static struct nlattr *nla_find(struct nlattr *head, int len, uint16_t type)
+{
+	struct nlattr *a;
+
+	nla_for_each(a, head, len)
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return a;
+	return NULL;
+}
+
+static uint32_t nla_u32(const struct nlattr *a)
+{
+	uint32_t v;
+
+	memcpy(&v, (char *)a + NLA_HDRLEN, sizeof(v));
+	return v;
+}
+
+static uint64_t nla_u64(const struct nlattr *a)
+{
+	uint64_t v;
+
+	memcpy(&v, (char *)a + NLA_HDRLEN, sizeof(v));
+	return v;
+}
+
+/* An error message: errno, and the extended ack's message and offset. */
+static int nl_parse_err(struct nl *nl, struct nlmsghdr *nlh)
+{
+	struct nlmsgerr *e = NLMSG_DATA(nlh);
+	struct nlattr *a, *head;
+	int len, off;
+
+	nl->errmsg[0] = '\0';
+	nl->bad_attr_offs = 0;
+	nl->ext_ack = nlh->nlmsg_flags & NLM_F_ACK_TLVS;
+	if (!nl->ext_ack)
+		return e->error;
+	off = sizeof(*e);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	off = NLMSG_ALIGN(off);
+	len = nlh->nlmsg_len - NLMSG_HDRLEN - off;
+	head = (void *)((char *)e + off);
+	a = nla_find(head, len, NLMSGERR_ATTR_MSG);
+	if (a)
+		snprintf(nl->errmsg, sizeof(nl->errmsg), "%.*s",
+			 (int)(a->nla_len - NLA_HDRLEN), (char *)a + NLA_HDRLEN);
+	a = nla_find(head, len, NLMSGERR_ATTR_OFFS);
+	if (a)
+		nl->bad_attr_offs = nla_u32(a);
+	return e->error;
+}
+
+/*
+ * Receive replies to the last request until its ack or the end of a dump,
+ * calling @fn for each data message.  Returns 0 or the kernel's -errno.
+ */
+static int nl_recv(struct nl *nl, void (*fn)(struct nlmsghdr *, void *),
+		   void *arg)
+{
+	static char buf[NL_BUF];
+	struct nlmsghdr *nlh;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(nl->fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return -errno;
+		for (nlh = (void *)buf; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
+			if (nlh->nlmsg_seq != nl->seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (nlh->nlmsg_type == NLMSG_ERROR)
+				return nl_parse_err(nl, nlh);
+			if (fn)
+				fn(nlh, arg);
+		}
+	}
+}
+
+static void nl_family_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct nl *nl = arg;
+	struct nlattr *head, *a, *grp, *g;
+	int len, glen, len2;
+
+	head = nl_attrs(nlh, &len);
+	a = nla_find(head, len, CTRL_ATTR_FAMILY_ID);
+	if (a)
+		nl->family = *(uint16_t *)((char *)a + NLA_HDRLEN);
+	len = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	grp = nla_find(head, len, CTRL_ATTR_MCAST_GROUPS);
+	if (!grp)
+		return;
+	glen = grp->nla_len - NLA_HDRLEN;
+	nla_for_each(g, (struct nlattr *)((char *)grp + NLA_HDRLEN), glen) {
+		struct nlattr *in = (void *)((char *)g + NLA_HDRLEN);
+		struct nlattr *name, *id;
+
+		len2 = g->nla_len - NLA_HDRLEN;
+		name = nla_find(in, len2, CTRL_ATTR_MCAST_GRP_NAME);
+		id = nla_find(in, len2, CTRL_ATTR_MCAST_GRP_ID);
+		if (name && id && !strcmp((char *)name + NLA_HDRLEN,
+					  MINIVMM_GENL_MCGRP_EVENTS))
+			nl->events_grp = nla_u32(id);
+	}
+}
+
+/* A socket with extended acks, and the family's id and events group. */
+static int nl_open(struct nl *nl)
+{
+	char buf[256] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh;
+	int one = 1, r;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (nl->fd < 0)
+		return -errno;
+	setsockopt(nl->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	nlh = nl_start(nl, buf, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, 1);
+	nl_put(nlh, CTRL_ATTR_FAMILY_NAME, MINIVMM_GENL_NAME,
+	       sizeof(MINIVMM_GENL_NAME));
+	r = nl_send(nl, nlh);
+	if (!r)
+		r = nl_recv(nl, nl_family_cb, nl);
+	if (!r && (!nl->family || !nl->events_grp))
+		r = -ENOENT;
+	if (r)
+		close(nl->fd);
+	return r;
+}
+
+/* What a GET_VM reply says about one VM. */
+struct vm_info {
+	uint32_t id, pid, uid, nr_vcpus, state, nr_vcpu_nests;
+	uint64_t mem_bytes, created_ns;
+	uint32_t vcpu_id, vcpu_state;
+};
+
+struct vm_list {
+	struct vm_info vm[64];
+	int n;
+};
+
+static void vm_list_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct vm_list *l = arg;
+	struct vm_info *v;
+	struct nlattr *head, *a;
+	int len;
+
+	if (l->n == (int)ARRAY_SIZE(l->vm))
+		return;
+	v = &l->vm[l->n++];
+	memset(v, 0, sizeof(*v));
+	head = nl_attrs(nlh, &len);
+	nla_for_each(a, head, len) {
+		switch (a->nla_type & NLA_TYPE_MASK) {
+		case MINIVMM_A_VM_ID:		v->id = nla_u32(a); break;
+		case MINIVMM_A_VM_PID:		v->pid = nla_u32(a); break;
+		case MINIVMM_A_VM_UID:		v->uid = nla_u32(a); break;
+		case MINIVMM_A_VM_NR_VCPUS:	v->nr_vcpus = nla_u32(a); break;
+		case MINIVMM_A_VM_STATE:	v->state = nla_u32(a); break;
+		case MINIVMM_A_VM_MEM_BYTES:	v->mem_bytes = nla_u64(a); break;
+		case MINIVMM_A_VM_CREATED_NS:	v->created_ns = nla_u64(a); break;
+		case MINIVMM_A_VM_VCPU: {
+			struct nlattr *in = (void *)((char *)a + NLA_HDRLEN);
+			int ilen = a->nla_len - NLA_HDRLEN;
+			struct nlattr *id = nla_find(in, ilen, MINIVMM_A_VCPU_ID);
+			struct nlattr *st = nla_find(in, ilen, MINIVMM_A_VCPU_STATE);
+
+			v->nr_vcpu_nests++;
+			v->vcpu_id = id ? nla_u32(id) : ~0u;
+			v->vcpu_state = st ? nla_u32(st) : 0;
+			break;
+		}
+		}
+	}
+}
+
+static int nl_list(struct nl *nl, struct vm_list *l)
+{
+	char buf[64] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh;
+	int r;
+
+	l->n = 0;
+	nlh = nl_start(nl, buf, nl->family, NLM_F_DUMP, MINIVMM_CMD_GET_VM,
+		       MINIVMM_GENL_VERSION);
+	r = nl_send(nl, nlh);
+	return r ?: nl_recv(nl, vm_list_cb, l);
+}
+
+static const struct vm_info *find_pid(const struct vm_list *l, pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->vm[i].pid == (uint32_t)pid)
+			return &l->vm[i];
+	return NULL;
+}
+
+/* GET_STATS for @vm; fills *exits when the reply has it. */
+static void stats_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *head, *st, *e;
+	int len;
+
+	head = nl_attrs(nlh, &len);
+	st = nla_find(head, len, MINIVMM_A_VM_STATS);
+	if (!st)
+		return;
+	e = nla_find((void *)((char *)st + NLA_HDRLEN), st->nla_len - NLA_HDRLEN,
+		     MINIVMM_A_STATS_EXITS);
+	if (e)
+		*(uint64_t *)arg = nla_u64(e);
+}
+
+static int nl_stats(struct nl *nl, uint32_t vm, uint64_t *exits)
+{
+	char buf[64] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh;
+	int r;
+
+	*exits = ~0ull;
+	nlh = nl_start(nl, buf, nl->family, 0, MINIVMM_CMD_GET_STATS,
+		       MINIVMM_GENL_VERSION);
+	nl_put_u32(nlh, MINIVMM_A_VM_ID, vm);
+	r = nl_send(nl, nlh);
+	return r ?: nl_recv(nl, stats_cb, exits);
+}
+
+static int nl_subscribe(struct nl *nl)
+{
+	if (setsockopt(nl->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+		       &nl->events_grp, sizeof(nl->events_grp)) < 0)
+		return -errno;
+	return 0;
+}
+
+struct event {
+	uint8_t cmd;
+	uint32_t vm, pid;
+};
+
+/* The next minivmm event, waiting at most @ms.  0, -ETIMEDOUT or -errno. */
+static int nl_next_event(struct nl *nl, struct event *ev, int ms)
+{
+	static char buf[NL_BUF];
+	struct pollfd p = { .fd = nl->fd, .events = POLLIN };
+	struct nlmsghdr *nlh;
+	struct nlattr *head, *a;
+	ssize_t n;
+	int len;
+
+	for (;;) {
+		if (poll(&p, 1, ms) <= 0)
+			return -ETIMEDOUT;
+		n = recv(nl->fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return -errno;
+		nlh = (void *)buf;
+		if (!NLMSG_OK(nlh, n) || nlh->nlmsg_type != nl->family)
+			continue;
+		ev->cmd = ((struct genlmsghdr *)NLMSG_DATA(nlh))->cmd;
+		head = nl_attrs(nlh, &len);
+		a = nla_find(head, len, MINIVMM_A_VM_ID);
+		ev->vm = a ? nla_u32(a) : 0;
+		len = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+		a = nla_find(head, len, MINIVMM_A_VM_PID);
+		ev->pid = a ? nla_u32(a) : 0;
+		/* Only this test's VMs: nothing else should run, but be sure. */
+		if (ev->pid == (uint32_t)getpid())
+			return 0;
+	}
+}
+
+/* A VM with a 2 MiB slot and one vCPU; returns the VM fd. */
+static int make_vm(struct __test_metadata *_metadata, int sys, void **mem,
+		   int *vcpu)
+{
+	struct minivmm_userspace_memory_region r = { 0 };
+	int vm;
+
+	vm = mvm_create_vm(sys);
+	EXPECT_LE(0, vm) TH_LOG("MINIVMM_CREATE_VM: %s", strerror(errno));
+	if (vm < 0)
+		return vm;
+	*mem = mmap(NULL, VM_MEM, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT_NE(MAP_FAILED, *mem);
+	r.memory_size = VM_MEM;
+	r.userspace_addr = (uintptr_t)*mem;
+	EXPECT_EQ(0, ioctl(vm, MINIVMM_SET_USER_MEMORY_REGION, &r))
+		TH_LOG("SET_USER_MEMORY_REGION: %s", strerror(errno));
+	*vcpu = mvm_ioctl(vm, MINIVMM_CREATE_VCPU, 0);
+	EXPECT_LE(0, *vcpu) TH_LOG("CREATE_VCPU: %s", strerror(errno));
+	return vm;
+}
+
+FIXTURE(nl) {
+	int sys;
+	struct nl nl;
+};
+
+FIXTURE_SETUP(nl)
+{
+	int r;
+
+	self->sys = mvm_open_dev();
+	ASSERT_LE(0, self->sys) TH_LOG("open %s: %s", MVM_DEV_PATH,
+				       strerror(-self->sys));
+	r = nl_open(&self->nl);
+	ASSERT_EQ(0, r) TH_LOG("the minivmm netlink family: %s", strerror(-r));
+}
+
+FIXTURE_TEARDOWN(nl)
+{
+	close(self->nl.fd);
+	close(self->sys);
+}
+
+/* Listed with this process as owner, root's uid, one vCPU, the slot's size. */
+TEST_F(nl, list_shows_vm)
+{
+	struct vm_list *l = calloc(1, sizeof(*l));
+	const struct vm_info *v;
+	void *mem;
+	int vm, vcpu;
+	uint64_t exits;
+
+	ASSERT_NE(NULL, l);
+	ASSERT_EQ(0, nl_list(&self->nl, l));
+	ASSERT_EQ(NULL, find_pid(l, getpid()));
+
+	vm = make_vm(_metadata, self->sys, &mem, &vcpu);
+	ASSERT_LE(0, vm);
+	ASSERT_EQ(0, nl_list(&self->nl, l));
+	v = find_pid(l, getpid());
+	ASSERT_NE(NULL, v) TH_LOG("our VM is not in the list of %d", l->n);
+	EXPECT_LT(0, v->id);
+	EXPECT_EQ(getuid(), v->uid);
+	EXPECT_EQ(1, v->nr_vcpus);
+	EXPECT_EQ(1, v->nr_vcpu_nests);
+	EXPECT_EQ(0, v->vcpu_id);
+	EXPECT_EQ(MINIVMM_VCPU_STATE_CREATED, v->vcpu_state);
+	EXPECT_EQ(VM_MEM, v->mem_bytes);
+	EXPECT_EQ(MINIVMM_VM_STATE_IDLE, v->state);
+	EXPECT_LT(0, v->created_ns);
+
+	/* Counters exist and are zero before the first RUN. */
+	EXPECT_EQ(0, nl_stats(&self->nl, v->id, &exits)) TH_LOG("%s", self->nl.errmsg);
+	EXPECT_EQ(0, exits);
+
+	/* Gone from the list once its fds are closed. */
+	close(vcpu);
+	close(vm);
+	munmap(mem, VM_MEM);
+	ASSERT_EQ(0, nl_list(&self->nl, l));
+	EXPECT_EQ(NULL, find_pid(l, getpid()));
+	free(l);
+}
+
+/*
+ * created(A) created(B) destroyed(A) destroyed(B), each with its own id,
+ * and the ids are the ones the list shows.
+ */
+TEST_F(nl, events_in_order)
+{
+	struct vm_list *l = calloc(1, sizeof(*l));
+	struct event ev;
+	uint32_t id_a, id_b;
+	void *mem_a, *mem_b;
+	int a, b, va, vb, r;
+
+	ASSERT_NE(NULL, l);
+	ASSERT_EQ(0, nl_subscribe(&self->nl));
+
+	a = make_vm(_metadata, self->sys, &mem_a, &va);
+	ASSERT_LE(0, a);
+	ASSERT_EQ(0, nl_next_event(&self->nl, &ev, 5000));
+	EXPECT_EQ(MINIVMM_CMD_VM_CREATED, ev.cmd);
+	id_a = ev.vm;
+
+	b = make_vm(_metadata, self->sys, &mem_b, &vb);
+	ASSERT_LE(0, b);
+	ASSERT_EQ(0, nl_next_event(&self->nl, &ev, 5000));
+	EXPECT_EQ(MINIVMM_CMD_VM_CREATED, ev.cmd);
+	id_b = ev.vm;
+	EXPECT_NE(id_a, id_b);
+
+	/* The ids in the events are the ones in the list (no event is
+	 * pending now: a request on this socket would skip it). */
+	r = nl_list(&self->nl, l);
+	ASSERT_EQ(0, r);
+	for (r = 0; r < l->n && l->vm[r].id != id_a; r++)
+		;
+	EXPECT_LT(r, l->n) TH_LOG("VM %u of the event is not listed", id_a);
+
+	/* A VM lives until its last fd: the vCPU fd keeps it. */
+	close(a);
+	EXPECT_EQ(-ETIMEDOUT, nl_next_event(&self->nl, &ev, 200));
+	close(va);
+	ASSERT_EQ(0, nl_next_event(&self->nl, &ev, 5000));
+	EXPECT_EQ(MINIVMM_CMD_VM_DESTROYED, ev.cmd);
+	EXPECT_EQ(id_a, ev.vm);
+
+	close(vb);
+	close(b);
+	ASSERT_EQ(0, nl_next_event(&self->nl, &ev, 5000));
+	EXPECT_EQ(MINIVMM_CMD_VM_DESTROYED, ev.cmd);
+	EXPECT_EQ(id_b, ev.vm);
+	munmap(mem_a, VM_MEM);
+	munmap(mem_b, VM_MEM);
+	free(l);
+}
+
+/*
+ * Another user (nobody, no capabilities) sees none of root's VMs: not in
+ * the list, not by id, no counters, no events; root still sees them.
+ */
+TEST_F(nl, other_user_cannot_see)
+{
+	struct vm_list *l = calloc(1, sizeof(*l));
+	const struct vm_info *v;
+	uint32_t id;
+	void *mem;
+	int vm, vcpu, status;
+	pid_t child, parent = getpid();
+
+	ASSERT_NE(NULL, l);
+	vm = make_vm(_metadata, self->sys, &mem, &vcpu);
+	ASSERT_LE(0, vm);
+	ASSERT_EQ(0, nl_list(&self->nl, l));
+	v = find_pid(l, parent);
+	ASSERT_NE(NULL, v);
+	id = v->id;
+
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		struct nl nl;
+		uint64_t exits;
+		int r, bad = 0;
+
+		close(self->nl.fd);
+		/* Leaving uid 0 drops every capability (capabilities(7)). */
+		if (setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(10);
+		r = nl_open(&nl);
+		if (r) {
+			fprintf(stderr, "nobody: open: %s\n", strerror(-r));
+			_exit(11);
+		}
+		if (nl_list(&nl, l) || find_pid(l, parent)) {
+			fprintf(stderr, "nobody: root's VM is listed\n");
+			bad |= 1;
+		}
+		r = nl_stats(&nl, id, &exits);
+		if (r != -ENOENT || !nl.ext_ack) {
+			fprintf(stderr, "nobody: stats of root's VM: %d (%s)\n",
+				r, nl.errmsg);
+			bad |= 2;
+		}
+		r = nl_subscribe(&nl);
+		if (r != -EPERM) {
+			fprintf(stderr, "nobody: joined events: %d\n", r);
+			bad |= 4;
+		}
+		_exit(bad ? 20 + bad : 0);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+
+	/* Root still sees it. */
+	ASSERT_EQ(0, nl_list(&self->nl, l));
+	EXPECT_NE(NULL, find_pid(l, parent));
+	close(vcpu);
+	close(vm);
+	munmap(mem, VM_MEM);
+	free(l);
+}
+
+/*
+ * What the extended ack must hold: the core sends none for an unknown
+ * command; everything the policies or the family refuse has one.
+ */
+enum { ACK_NONE, ACK_TLVS, ACK_MSG };
+
+/* Send @nlh; expect -@err with an extended ack, then a working family. */
+static void expect_refused(struct __test_metadata *_metadata, struct nl *nl,
+			   struct nlmsghdr *nlh, int err, int ack,
+			   const char *what)
+{
+	struct vm_list *l;
+	int r;
+
+	r = nl_send(nl, nlh);
+	if (!r)
+		r = nl_recv(nl, NULL, NULL);
+	EXPECT_EQ(-err, r) TH_LOG("%s: %s (%s)", what, strerror(-r), nl->errmsg);
+	if (ack >= ACK_TLVS)
+		EXPECT_TRUE(nl->ext_ack) TH_LOG("%s: no extended ack", what);
+	if (ack >= ACK_MSG)
+		EXPECT_TRUE(nl->errmsg[0] || nl->bad_attr_offs)
+			TH_LOG("%s: the ack names no message or attribute", what);
+	TH_LOG("%s: %s: \"%s\" offset %u", what, strerror(-r), nl->errmsg,
+	       nl->bad_attr_offs);
+
+	l = calloc(1, sizeof(*l));
+	EXPECT_EQ(0, nl_list(nl, l)) TH_LOG("%s: the family broke", what);
+	free(l);
+}
+
+TEST_F(nl, malformed_refused)
+{
+	static char buf[NL_BUF + 4096] __attribute__((aligned(8)));
+	struct nl *nl = &self->nl;
+	struct nlmsghdr *nlh;
+	struct nlattr *a;
+	uint64_t big = 1;
+	uint16_t small = 1;
+	uint32_t v;
+	void *mem;
+	int vm, vcpu;
+	struct vm_list *l = calloc(1, sizeof(*l));
+	const struct vm_info *info;
+
+	ASSERT_NE(NULL, l);
+	vm = make_vm(_metadata, self->sys, &mem, &vcpu);
+	ASSERT_LE(0, vm);
+	ASSERT_EQ(0, nl_list(nl, l));
+	info = find_pid(l, getpid());
+	ASSERT_NE(NULL, info);
+	v = info->id;
+
+#define REQ(cmd) nl_start(nl, buf, nl->family, 0, cmd, MINIVMM_GENL_VERSION)
+
+	/* An attribute number the family does not have. */
+	nlh = REQ(MINIVMM_CMD_GET_STATS);
+	nl_put_u32(nlh, MINIVMM_A_VM_ID, v);
+	nl_put_u32(nlh, MINIVMM_A_VM_MAX + 7, 0);
+	expect_refused(_metadata, nl, nlh, EINVAL, ACK_MSG, "unknown attribute");
+
+	/* A known attribute that is not a request attribute. */
+	nlh = REQ(MINIVMM_CMD_GET_STATS);
+	nl_put_u32(nlh, MINIVMM_A_VM_ID, v);
+	nl_put_u32(nlh, MINIVMM_A_VM_PID, 1);
+	expect_refused(_metadata, nl, nlh, EINVAL, ACK_MSG, "reply-only attribute");
+
+	/* The id as a u64 and as a u16. */
+	nlh = REQ(MINIVMM_CMD_GET_STATS);
+	nl_put(nlh, MINIVMM_A_VM_ID, &big, sizeof(big));
+	expect_refused(_metadata, nl, nlh, EINVAL, ACK_MSG, "u64 id");
+	nlh = REQ(MINIVMM_CMD_GET_VM);
+	nl_put(nlh, MINIVMM_A_VM_ID, &small, sizeof(small));
+	expect_refused(_metadata, nl, nlh, EINVAL, ACK_MSG, "u16 id");
+
+	/* Oversized: 16 KiB where a u32 belongs. */
+	nlh = REQ(MINIVMM_CMD_GET_STATS);
+	a = nl_put(nlh, MINIVMM_A_VM_ID, NULL, 0);
+	memset((char *)a + NLA_HDRLEN, 0x41, 16384);
+	a->nla_len = NLA_HDRLEN + 16384;
+	nlh->nlmsg_len += 16384;
+	expect_refused(_metadata, nl, nlh, EINVAL, ACK_MSG, "oversized id");
+
+	/* An attribute whose length runs past the message. */
+	nlh = REQ(MINIVMM_CMD_GET_STATS);
+	a = nl_put(nlh, MINIVMM_A_VM_ID, &v, sizeof(v));
+	a->nla_len = 200;
+	expect_refused(_metadata, nl, nlh, EINVAL, ACK_MSG, "truncated attribute");
+
+	/* Nested where a u32 belongs. */
+	nlh = REQ(MINIVMM_CMD_GET_STATS);
+	a = nl_put(nlh, MINIVMM_A_VM_ID | NLA_F_NESTED, &v, sizeof(v));
+	expect_refused(_metadata, nl, nlh, EINVAL, ACK_MSG, "nested flag");
+
+	/* Missing id, id 0, an id nobody has, a vCPU out of range. */
+	nlh = REQ(MINIVMM_CMD_GET_STATS);
+	expect_refused(_metadata, nl, nlh, EINVAL, ACK_TLVS, "missing id");
+	nlh = REQ(MINIVMM_CMD_GET_STATS);
+	nl_put_u32(nlh, MINIVMM_A_VM_ID, 0);
+	expect_refused(_metadata, nl, nlh, ERANGE, ACK_MSG, "id 0");
+	nlh = REQ(MINIVMM_CMD_GET_VM);
+	nl_put_u32(nlh, MINIVMM_A_VM_ID, 0x7ffffff0);
+	expect_refused(_metadata, nl, nlh, ENOENT, ACK_MSG, "no such VM");
+	nlh = REQ(MINIVMM_CMD_GET_STATS);
+	nl_put_u32(nlh, MINIVMM_A_VM_ID, v);
+	nl_put_u32(nlh, MINIVMM_A_VM_VCPU_ID, 4096);
+	expect_refused(_metadata, nl, nlh, ERANGE, ACK_MSG, "vCPU 4096");
+
+	/* The reserved genetlink header field must be zero. */
+	nlh = REQ(MINIVMM_CMD_GET_STATS);
+	((struct genlmsghdr *)NLMSG_DATA(nlh))->reserved = 1;
+	nl_put_u32(nlh, MINIVMM_A_VM_ID, v);
+	expect_refused(_metadata, nl, nlh, EINVAL, ACK_MSG, "reserved field");
+
+	/* Commands the family does not take: events, and a number past all. */
+	nlh = REQ(MINIVMM_CMD_VM_CREATED);
+	expect_refused(_metadata, nl, nlh, EOPNOTSUPP, ACK_NONE, "event as request");
+	nlh = REQ(200);
+	expect_refused(_metadata, nl, nlh, EOPNOTSUPP, ACK_NONE, "command 200");
+
+#undef REQ
+	close(vcpu);
+	close(vm);
+	munmap(mem, VM_MEM);
+	free(l);
+}
+
+/*
+ * A minimal JSON checker (RFC 8259 grammar, no semantics): returns the
+ * position after one value, or NULL.  It also notes which keys it saw.
+ */
+struct json_seen {
+	const char *keys[16];
+	bool seen[16];
+	int nkeys;
+};
+
+static const char *json_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *json_str(const char *p, struct json_seen *s, bool key)
+{
+	const char *start;
+	int i;
+
+	if (*p++ != '"')
+		return NULL;
+	start = p;
+	for (; *p != '"'; p++) {
+		if (!*p || (unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '\\') {
+			p++;
+			if (*p == 'u') {
+				for (i = 1; i <= 4; i++)
+					if (!isxdigit((unsigned char)p[i]))
+						return NULL;
+				p += 4;
+			} else if (!strchr("\"\\/bfnrt", *p) || !*p) {
+				return NULL;
+			}
+		}
+	}
+	if (key)
+		for (i = 0; i < s->nkeys; i++)
+			if (strlen(s->keys[i]) == (size_t)(p - start) &&
+			    !strncmp(s->keys[i], start, p - start))
+				s->seen[i] = true;
+	return p + 1;
+}
+
+static const char *json_value(const char *p, struct json_seen *s, int depth)
+{
+	if (depth > 32)
+		return NULL;
+	p = json_ws(p);
+	if (*p == '{' || *p == '[') {
+		char close = *p == '{' ? '}' : ']';
+		bool obj = *p == '{';
+
+		p = json_ws(p + 1);
+		if (*p == close)
+			return p + 1;
+		for (;;) {
+			if (obj) {
+				p = json_str(json_ws(p), s, true);
+				if (!p)
+					return NULL;
+				p = json_ws(p);
+				if (*p++ != ':')
+					return NULL;
+			}
+			p = json_value(p, s, depth + 1);
+			if (!p)
+				return NULL;
+			p = json_ws(p);
+			if (*p == close)
+				return p + 1;
+			if (*p++ != ',')
+				return NULL;
+		}
+	}
+	if (*p == '"')
+		return json_str(p, s, false);
+	if (!strncmp(p, "true", 4) || !strncmp(p, "null", 4))
+		return p + 4;
+	if (!strncmp(p, "false", 5))
+		return p + 5;
+	if (*p == '-')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return NULL;
+	if (*p == '0')
+		p++;
+	else
+		while (isdigit((unsigned char)*p))
+			p++;
+	if (*p == '.') {
+		if (!isdigit((unsigned char)*++p))
+			return NULL;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return NULL;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	return p;
+}
+
+/* The checker itself must tell good from bad, or the next test proves nothing. */
+TEST(json_checker)
+{
+	static const char *const good[] = {
+		"{}", "[]", "{\"a\":[1,2.5,-3e2,true,false,null,\"x\\n\\u00e9\"]}",
+		" {\"vms\" : [ {\"id\":1} ] }\n",
+	};
+	static const char *const bad[] = {
+		"", "{", "{\"a\"}", "{\"a\":1,}", "[1,]", "[01]", "{a:1}",
+		"[\"\x01\"]", "[1 2]", "{\"a\":1}}", "[.5]", "[tru]",
+	};
+	struct json_seen s = { .nkeys = 0 };
+	const char *end;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		end = json_value(good[i], &s, 0);
+		EXPECT_TRUE(end && !*json_ws(end)) TH_LOG("refused: %s", good[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		end = json_value(bad[i], &s, 0);
+		EXPECT_FALSE(end && !*json_ws(end)) TH_LOG("accepted: %s", bad[i]);
+	}
+}
+
+/* vmctl: $VMCTL, else the rig's /usr/bin/vmctl, else the build tree's. */
+static const char *vmctl_path(void)
+{
+	const char *p = getenv("VMCTL");
+
+	if (p)
+		return p;
+	if (!access("/usr/bin/vmctl", X_OK))
+		return "/usr/bin/vmctl";
+	if (!access("../../userspace/vmctl/vmctl", X_OK))
+		return "../../userspace/vmctl/vmctl";
+	return NULL;
+}
+
+/* 'vmctl list --json' is valid JSON with the documented fields. */
+TEST_F(nl, vmctl_list_json)
+{
+	static const char *const keys[] = {
+		"vms", "id", "pid", "uid", "vcpus", "memory_bytes", "state",
+		"created_ns", "vcpu", "tid", "cpu",
+	};
+	struct json_seen s = { .nkeys = ARRAY_SIZE(keys) };
+	const char *vmctl = vmctl_path(), *end;
+	char cmd[512], pidstr[32];
+	static char out[65536];
+	size_t n, i;
+	void *mem;
+	int vm, vcpu, status;
+	FILE *f;
+
+	if (!vmctl) {
+		if (mvm_on_rig())
+			ASSERT_NE(NULL, vmctl) TH_LOG("no vmctl on the rig");
+		SKIP(return, "no vmctl binary (set VMCTL=path)");
+	}
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		s.keys[i] = keys[i];
+
+	vm = make_vm(_metadata, self->sys, &mem, &vcpu);
+	ASSERT_LE(0, vm);
+	snprintf(cmd, sizeof(cmd), "%s list --json", vmctl);
+	f = popen(cmd, "r");
+	ASSERT_NE(NULL, f);
+	n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	status = pclose(f);
+	EXPECT_EQ(0, status) TH_LOG("%s: status %d", cmd, status);
+	TH_LOG("%s", out);
+
+	end = json_value(out, &s, 0);
+	ASSERT_TRUE(end && !*json_ws(end)) TH_LOG("not JSON at offset %ld",
+						   end ? (long)(end - out) : -1L);
+	EXPECT_EQ('{', *json_ws(out));
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		const char *key = keys[i] ?: "?";
+
+		EXPECT_TRUE(s.seen[i]) TH_LOG("no \"%s\" field", key);
+	}
+	snprintf(pidstr, sizeof(pidstr), "\"pid\":%d,", getpid());
+	EXPECT_NE(NULL, strstr(out, pidstr)) TH_LOG("our VM is not listed");
+	EXPECT_NE(NULL, strstr(out, "\"memory_bytes\":2097152,"));
+
+	close(vcpu);
+	close(vm);
+	munmap(mem, VM_MEM);
+}
+
+/* Tests that run a guest: skipped only when the module has no RUN. */
+FIXTURE(nlg) {
+	struct nl nl;
+	struct nl ev;		/* events only: requests on @nl would drop them */
+	struct guest g;
+	uint32_t id;		/* the guest's VM */
+};
+
+FIXTURE_SETUP(nlg)
+{
+	struct vm_list *l;
+	int i, r;
+
+	r = nl_open(&self->nl);
+	ASSERT_EQ(0, r) TH_LOG("the minivmm netlink family: %s", strerror(-r));
+	r = nl_open(&self->ev);
+	ASSERT_EQ(0, r);
+	/* Before the VM exists, to see its VM_CREATED. */
+	ASSERT_EQ(0, nl_subscribe(&self->ev));
+	GUEST_OPEN(&self->g);
+
+	/* Ours is the newest VM of this process (ids only grow here). */
+	l = calloc(1, sizeof(*l));
+	ASSERT_NE(NULL, l);
+	ASSERT_EQ(0, nl_list(&self->nl, l));
+	self->id = 0;
+	for (i = 0; i < l->n; i++)
+		if (l->vm[i].pid == (uint32_t)getpid() && l->vm[i].id > self->id)
+			self->id = l->vm[i].id;
+	free(l);
+	ASSERT_NE(0, self->id);
+}
+
+FIXTURE_TEARDOWN(nlg)
+{
+	guest_close(&self->g);
+	close(self->ev.fd);
+	close(self->nl.fd);
+}
+
+struct guest_stats {
+	uint64_t exits, to_user, halts, io, cpuid;
+};
+
+static void guest_stats_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct guest_stats *gs = arg;
+	struct nlattr *head, *st, *a, *k;
+	int len, slen, klen;
+
+	head = nl_attrs(nlh, &len);
+	st = nla_find(head, len, MINIVMM_A_VM_STATS);
+	if (!st)
+		return;
+	slen = st->nla_len - NLA_HDRLEN;
+	nla_for_each(a, (struct nlattr *)((char *)st + NLA_HDRLEN), slen) {
+		switch (a->nla_type & NLA_TYPE_MASK) {
+		case MINIVMM_A_STATS_EXITS:	    gs->exits = nla_u64(a); break;
+		case MINIVMM_A_STATS_EXITS_TO_USER: gs->to_user = nla_u64(a); break;
+		case MINIVMM_A_STATS_HALTS:	    gs->halts = nla_u64(a); break;
+		case MINIVMM_A_STATS_EXIT_KINDS:
+			klen = a->nla_len - NLA_HDRLEN;
+			nla_for_each(k, (struct nlattr *)((char *)a + NLA_HDRLEN), klen) {
+				if (k->nla_type == MINIVMM_A_EXIT_KIND_IO)
+					gs->io = nla_u64(k);
+				if (k->nla_type == MINIVMM_A_EXIT_KIND_CPUID)
+					gs->cpuid = nla_u64(k);
+			}
+			break;
+		}
+	}
+}
+
+/*
+ * guests/counters.S: N OUTs, M CPUIDs, HLT.  Every OUT is an exit to the
+ * VMM, every CPUID an exit handled in the kernel.
+ */
+TEST_F_TIMEOUT(nlg, counters_match_guest, 240)
+{
+	const uint32_t N = 50, M = 200;
+	char buf[64] __attribute__((aligned(4)));
+	struct guest *g = &self->g;
+	struct guest_stats gs = { 0 }, vcpu0 = { 0 };
+	struct minivmm_regs regs;
+	struct nlmsghdr *nlh;
+	uint64_t runs = 0;
+	uint32_t outs = 0;
+	int r;
+
+	GUEST_START(g, counters, GUEST_PROT32);
+	GUEST_GET_REGS(g, &regs);
+	regs.rcx = N;
+	regs.rdx = M;
+	GUEST_SET_REGS(g, &regs);
+
+	for (;;) {
+		r = guest_run(g);
+		if (r == -EINTR)
+			continue;	/* not an exit the VMM saw */
+		ASSERT_EQ(0, r) TH_LOG("MINIVMM_RUN: %s", strerror(-r));
+		runs++;
+		if (g->run->exit_reason == MINIVMM_EXIT_HLT)
+			break;
+		ASSERT_EQ(MINIVMM_EXIT_IO, g->run->exit_reason) guest_dump(g);
+		ASSERT_EQ(PORT_REPORT, g->run->io.port) guest_dump(g);
+		ASSERT_EQ(N - outs, guest_io_data(g));
+		outs++;
+	}
+	ASSERT_EQ(N, outs);
+
+	nlh = nl_start(&self->nl, buf, self->nl.family, 0,
+		       MINIVMM_CMD_GET_STATS, MINIVMM_GENL_VERSION);
+	nl_put_u32(nlh, MINIVMM_A_VM_ID, self->id);
+	ASSERT_EQ(0, nl_send(&self->nl, nlh));
+	ASSERT_EQ(0, nl_recv(&self->nl, guest_stats_cb, &gs))
+		TH_LOG("GET_STATS: %s", self->nl.errmsg);
+	TH_LOG("exits %llu, to user %llu (VMM saw %llu), io %llu, cpuid %llu, halts %llu",
+	       (unsigned long long)gs.exits, (unsigned long long)gs.to_user,
+	       (unsigned long long)runs, (unsigned long long)gs.io,
+	       (unsigned long long)gs.cpuid, (unsigned long long)gs.halts);
+	EXPECT_LE(N, gs.io);
+	EXPECT_LE(M, gs.cpuid);
+	EXPECT_EQ(1, gs.halts);
+	EXPECT_EQ(runs, gs.to_user);
+	EXPECT_LE(gs.io + gs.cpuid + gs.halts, gs.exits);
+
+	/* The same through vCPU 0 alone: a VM of one vCPU. */
+	nlh = nl_start(&self->nl, buf, self->nl.family, 0,
+		       MINIVMM_CMD_GET_STATS, MINIVMM_GENL_VERSION);
+	nl_put_u32(nlh, MINIVMM_A_VM_ID, self->id);
+	nl_put_u32(nlh, MINIVMM_A_VM_VCPU_ID, 0);
+	ASSERT_EQ(0, nl_send(&self->nl, nlh));
+	ASSERT_EQ(0, nl_recv(&self->nl, guest_stats_cb, &vcpu0));
+	EXPECT_EQ(gs.to_user, vcpu0.to_user);
+	EXPECT_EQ(gs.cpuid, vcpu0.cpuid);
+}
+
+/* The next event of VM @id, skipping other VMs' (the RUN probe's). */
+static int next_event_of(struct nl *nl, uint32_t id, struct event *ev)
+{
+	int r;
+
+	do
+		r = nl_next_event(nl, ev, 5000);
+	while (!r && ev->vm != id);
+	return r;
+}
+
+/* created -> vcpu-shutdown -> destroyed, for this VM's id. */
+TEST_F(nlg, events_shutdown)
+{
+	struct guest *g = &self->g;
+	struct minivmm_sregs sregs;
+	struct event ev;
+
+	GUEST_START(g, triple_fault, GUEST_PROT32);
+	GUEST_GET_SREGS(g, &sregs);
+	sregs.idt.limit = 0;
+	ASSERT_EQ(0, ioctl(g->vcpu, MINIVMM_SET_SREGS, &sregs))
+		TH_LOG("MINIVMM_SET_SREGS: %s", strerror(errno));
+	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_SHUTDOWN);
+	guest_close(g);
+
+	ASSERT_EQ(0, next_event_of(&self->ev, self->id, &ev));
+	EXPECT_EQ(MINIVMM_CMD_VM_CREATED, ev.cmd);
+	ASSERT_EQ(0, next_event_of(&self->ev, self->id, &ev));
+	EXPECT_EQ(MINIVMM_CMD_VCPU_SHUTDOWN, ev.cmd);
+	ASSERT_EQ(0, next_event_of(&self->ev, self->id, &ev));
+	EXPECT_EQ(MINIVMM_CMD_VM_DESTROYED, ev.cmd);
+}
+
+TEST_HARNESS_MAIN
