@@ -17,6 +17,7 @@
 #include <asm/svm.h>
 #include <asm/traps.h>
 
+#include "../kunit_compat.h"
 #include "svm.h"
 
 /* NPF error code (EXITINFO1, APM 15.25.6), the #PF error code's bits. */
@@ -88,6 +89,7 @@ void svm_queue_exception(struct mvm_vcpu *vcpu, u8 vector, bool has_error,
 		       (has_error ? SVM_EVTINJ_VALID_ERR : 0);
 	c->event_inj_err = has_error ? error_code : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_queue_exception);
 
 /*
  * After the exit: an event whose delivery the exit interrupted (EXITINTINFO,
@@ -115,6 +117,7 @@ void svm_complete_interrupts(struct svm_vcpu *svm)
 			       SVM_EVTINJ_VALID | SVM_EVTINJ_VALID_ERR);
 	c->event_inj_err = c->exit_int_info_err;
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_complete_interrupts);
 
 /* RIP as the guest's code size wraps it (APM Vol. 2 4.8). */
 static u64 svm_wrap_rip(struct vmcb *vmcb, u64 rip)

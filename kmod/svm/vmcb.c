@@ -18,6 +18,7 @@
 #include <asm/svm.h>
 #include <asm/tsc.h>
 
+#include "../kunit_compat.h"
 #include "svm.h"
 
 /* Segment attributes in the VMCB's compressed form (APM 15.5.1). */
@@ -124,6 +125,7 @@ void svm_msrpm_init(void *msrpm)
 		}
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_msrpm_init);
 
 static void svm_seg_init(struct vmcb_seg *seg, u16 attrib)
 {
@@ -196,6 +198,7 @@ void svm_vmcb_reset(struct mvm_vcpu *vcpu, u64 iopm_pa, u64 msrpm_pa)
 	svm->pkru = 0;
 	svm->shutdown = false;
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_vmcb_reset);
 
 /* The guest runs 64-bit code: long mode active and CS.L (APM 4.8.1). */
 bool svm_long_mode_code(struct vmcb *vmcb)
@@ -291,6 +294,7 @@ void svm_get_sregs(struct mvm_vcpu *vcpu, struct minivmm_sregs *sregs)
 	sregs->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
 			   (vcpu->id == 0 ? MSR_IA32_APICBASE_BSP : 0);
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_get_sregs);
 
 #define SVM_CR0_VALID	(X86_CR0_PE | X86_CR0_MP | X86_CR0_EM | X86_CR0_TS | \
 			 X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_AM | \
@@ -422,6 +426,7 @@ int svm_set_sregs(struct mvm_vcpu *vcpu, const struct minivmm_sregs *sregs)
 	svm_request_tlb_flush(svm, TLB_CONTROL_FLUSH_ASID);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_set_sregs);
 
 /* Each byte a memory type: UC, WC, WT, WP, WB or UC- (APM Vol. 2 7.8.1). */
 static bool svm_pat_valid(u64 pat)
@@ -513,6 +518,7 @@ int svm_get_msr(struct mvm_vcpu *vcpu, u32 index, u64 *data)
 	}
 	return 1;
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_get_msr);
 
 int svm_set_msr(struct mvm_vcpu *vcpu, u32 index, u64 data)
 {
@@ -575,3 +581,4 @@ int svm_set_msr(struct mvm_vcpu *vcpu, u32 index, u64 data)
 	}
 	return 1;
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_set_msr);
