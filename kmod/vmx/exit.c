@@ -105,7 +105,6 @@ void vmx_vcpu_enter(struct mvm_vcpu *vcpu)
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	u64 gen = READ_ONCE(vcpu->vm->tlb_gen);
 	unsigned long guest_cr4, host_dr7;
-	u64 host_debugctl;
 
 	lockdep_assert_irqs_disabled();
 	vmx->exit_reason = 0;
@@ -130,15 +129,14 @@ void vmx_vcpu_enter(struct mvm_vcpu *vcpu)
 		native_write_cr2(vmx->cr2);
 	/* A VM exit sets DR7 to 0x400 and clears DEBUGCTL (SDM 28.5.1). */
 	get_debugreg(host_dr7, 7);
-	rdmsrl(MSR_IA32_DEBUGCTLMSR, host_debugctl);
 	guest_cr4 = vmcs_readl(GUEST_CR4);
 	mvm_load_guest_xcr0(vcpu, guest_cr4);
 
 	vmx->entry_failed = __vmx_vcpu_run(vmx, vcpu->regs, vmx->launched);
 
 	mvm_load_host_xcr0(vcpu, guest_cr4);
-	if (host_debugctl)
-		wrmsrl(MSR_IA32_DEBUGCTLMSR, host_debugctl);
+	if (vmx->host_debugctl)
+		wrmsrl(MSR_IA32_DEBUGCTLMSR, vmx->host_debugctl);
 	if (host_dr7 & ~VMX_DR7_FIXED)
 		set_debugreg(host_dr7, 7);
 	vmx->cr2 = native_read_cr2();
@@ -262,6 +260,12 @@ static int vmx_handle_exception_nmi(struct mvm_vcpu *vcpu)
 static int vmx_handle_external_interrupt(struct mvm_vcpu *vcpu)
 {
 	/* Still pending in the local APIC: taken when IRQs come back on. */
+	return 1;
+}
+
+/* The preemption-timer backstop expired (vmcs.c): just go back in. */
+static int vmx_handle_preemption_timer(struct mvm_vcpu *vcpu)
+{
 	return 1;
 }
 
@@ -451,6 +455,7 @@ static int (*const vmx_exit_handlers[])(struct mvm_vcpu *vcpu) = {
 	[EXIT_REASON_EPT_VIOLATION]		= vmx_handle_ept_violation,
 	[EXIT_REASON_EPT_MISCONFIG]		= vmx_handle_ept_misconfig,
 	[EXIT_REASON_INVEPT]			= vmx_inject_ud,
+	[EXIT_REASON_PREEMPTION_TIMER]		= vmx_handle_preemption_timer,
 	[EXIT_REASON_INVVPID]			= vmx_inject_ud,
 	[EXIT_REASON_XSETBV]			= vmx_handle_xsetbv,
 };

@@ -34,6 +34,7 @@
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 #include <asm/trapnr.h>
+#include <asm/tsc.h>
 #include <asm/vmx.h>
 
 #include "vmx.h"
@@ -89,6 +90,31 @@ static bool vmx_adjust_ctl(u32 need, u32 want, u32 msr, u32 *out)
 }
 
 /*
+ * The VMX-preemption timer (SDM Vol. 3C 26.5.1), where the CPU has it,
+ * bounds every stay in the guest to about one scheduler tick.  The tick's
+ * interrupt makes the guest exit anyway (external-interrupt exiting); the
+ * timer is a backstop for when it does not.  One such case is Bochs 2.7, the
+ * project's VMX test machine: entering a guest whose RFLAGS.IF is 0 from a
+ * host with interrupts off leaves external interrupts masked there, so a
+ * guest spinning with interrupts off would hold the CPU for good.  The timer
+ * counts down at the TSC rate shifted right by IA32_VMX_MISC[4:0]
+ * (SDM Vol. 3D A.6); without "save preemption timer value" every entry
+ * starts it from the VMCS field afresh.
+ */
+static void vmx_setup_preemption_timer(struct vmx_config *c)
+{
+	u64 misc, ticks;
+
+	c->preempt_timer = 0;
+	if (!(c->pin & PIN_BASED_VMX_PREEMPTION_TIMER))
+		return;
+	rdmsrl(MSR_IA32_VMX_MISC, misc);
+	ticks = tsc_khz ? (u64)tsc_khz * 1000 / HZ : 1ULL << 24;
+	ticks >>= misc & VMX_MISC_PREEMPTION_TIMER_RATE_MASK;
+	c->preempt_timer = clamp_val(ticks, 1, U32_MAX);
+}
+
+/*
  * Compute the controls every VMCS runs with.  What each buys:
  *
  * pin-based: external-interrupt exiting so the host keeps its interrupts
@@ -124,10 +150,12 @@ const char *vmx_setup_config(u32 revision)
 	true_msrs = basic & BIT_ULL(55);
 	c->revision = revision;
 
-	if (!vmx_adjust_ctl(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING, 0,
+	if (!vmx_adjust_ctl(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
+			    PIN_BASED_VMX_PREEMPTION_TIMER,
 			    true_msrs ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 					MSR_IA32_VMX_PINBASED_CTLS, &c->pin))
 		return "VMX lacks external-interrupt or NMI exiting";
+	vmx_setup_preemption_timer(c);
 	if (!vmx_adjust_ctl(CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
 			    CPU_BASED_USE_MSR_BITMAPS | CPU_BASED_MOV_DR_EXITING |
 			    CPU_BASED_CR8_LOAD_EXITING |
@@ -311,6 +339,11 @@ void vmx_vcpu_load(struct mvm_vcpu *vcpu, int cpu)
 	savesegment(fs, vmx->host_fs_sel);
 	savesegment(gs, vmx->host_gs_sel);
 	rdmsrl(MSR_FS_BASE, vmx->host_fs_base);
+	/* The cache must match the field, or the refresh skips the write. */
+	vmcs_writel(HOST_FS_BASE, vmx->host_fs_base);
+	/* Cleared by every VM exit (SDM Vol. 3C 28.5.1); absent on some CPUs. */
+	if (rdmsrl_safe(MSR_IA32_DEBUGCTLMSR, &vmx->host_debugctl))
+		vmx->host_debugctl = 0;
 	for (i = 0; i < VMX_NR_SOFT_MSRS; i++) {
 		rdmsrl(vmx_soft_msr_index[i], vmx->host_msrs[i]);
 		if (vmx->guest_msrs[i] != vmx->host_msrs[i])
@@ -480,6 +513,9 @@ static void vmx_vmcs_setup(struct vmx_vcpu *vmx)
 	vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, 0);
 	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	if (vmx_config.preempt_timer)
+		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE,
+			     vmx_config.preempt_timer);
 	vmcs_write64(MSR_BITMAP, virt_to_phys(vmx->msr_bitmap));
 	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);
 	vmcs_write16(VIRTUAL_PROCESSOR_ID, vmx->vpid);

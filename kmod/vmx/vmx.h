@@ -41,6 +41,7 @@ struct vmx_config {
 	u64 cr4_fixed0, cr4_fixed1;
 	bool invept_single;	/* else INVEPT all-context */
 	bool invvpid_single;	/* else INVVPID all-context */
+	u32 preempt_timer;	/* VMX-preemption timer value, 0 = unused */
 };
 
 extern struct vmx_config vmx_config;
@@ -102,6 +103,7 @@ struct vmx_vcpu {
 	u64 guest_msrs[VMX_NR_SOFT_MSRS];
 	u16 host_ds_sel, host_es_sel, host_fs_sel, host_gs_sel;
 	u64 host_fs_base;
+	u64 host_debugctl;
 
 	/* Guest state not kept in the VMCS. */
 	u64 cr2;
