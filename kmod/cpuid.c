@@ -250,7 +250,10 @@ VISIBLE_IF_KUNIT void mvm_cpuid_mask(struct minivmm_cpuid_entry2 *e, u64 xcr0)
 		if (e->index == 0) {
 			e->eax &= lower_32_bits(xcr0);
 			e->edx &= upper_32_bits(xcr0);
-			return;		/* EBX, ECX: mvm_cpuid_fixup() */
+			/* Sizes: mvm_cpuid_filter(), mvm_cpuid_fixup(). */
+			e->ebx = 0;
+			e->ecx = 0;
+			return;
 		}
 		if (e->index == 1) {
 			/* No XSAVES: no IA32_XSS, no size for it. */

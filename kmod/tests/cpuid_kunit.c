@@ -163,6 +163,10 @@ static void cpuid_mask_other_leaves(struct kunit *test)
 	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
 	KUNIT_EXPECT_EQ(test, e.eax, 256u);
 	KUNIT_EXPECT_EQ(test, e.ebx, 576u);
+	e = ones(0xd, 0, SIG);	/* components offered; sizes set later */
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.eax, (u32)XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.ebx | e.ecx | e.edx, 0u);
 	e = ones(0xd, 1, SIG);				/* no XSAVES, no XFD */
 	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
 	KUNIT_EXPECT_EQ(test, e.eax, 7u);
