@@ -175,10 +175,10 @@ static int svm_skip_or_fail(struct mvm_vcpu *vcpu)
 }
 
 /*
- * The exit handlers.  Each returns 1 to re-enter the guest, 0 when
- * vcpu->run is filled for userspace, or -errno to fail MINIVMM_RUN.
- * Instruction intercepts leave RIP on the instruction (APM 15.7.1); a
- * handler that completes the instruction moves RIP past it.
+ * The exit handlers, reached through svm_exit_handlers[] (their return
+ * contract is written there).  Instruction intercepts leave RIP on the
+ * instruction (APM 15.7.1); a handler that completes the instruction moves
+ * RIP past it.
  */
 
 /* The host's interrupt, NMI or SMI was taken on the way out. */
@@ -429,7 +429,9 @@ static int svm_handle_dr(struct mvm_vcpu *vcpu)
 /*
  * Indexed by exit code (APM Vol. 2 Appendix C); a missing entry is an
  * exit minivmm does not handle, reported as an internal error.
- * Return contract: see "The exit handlers" above.
+ *
+ * Each handler returns 1 to re-enter the guest, 0 when vcpu->run is
+ * filled for userspace, or -errno to fail MINIVMM_RUN.
  */
 static int (*const svm_exit_handlers[])(struct mvm_vcpu *vcpu) = {
 	[SVM_EXIT_READ_DR0 ... SVM_EXIT_READ_DR7]	= svm_handle_dr,
