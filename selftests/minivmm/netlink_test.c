@@ -456,6 +456,89 @@ TEST_F(nl, vmctl_list_json)
 	munmap(mem, VM_MEM);
 }
 
+/* Runs "vmctl ARGS" into @out; returns its wait status. */
+static int run_vmctl(const char *vmctl, const char *args, char *out,
+		     size_t size)
+{
+	char cmd[512];
+	size_t n;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "%s %s", vmctl, args);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	n = fread(out, 1, size - 1, f);
+	out[n] = '\0';
+	return pclose(f);
+}
+
+/* 'vmctl stats --json' and 'vmctl top --json' print valid JSON too. */
+TEST_F(nl, vmctl_stats_top_json)
+{
+	static const char *const keys[] = {
+		"vm", "exits", "exits_to_user", "halts", "injected", "guest_ns",
+		"host_ns", "exits_by_reason", "latency_ns", "cpuid", "io",
+	};
+	struct json_seen s = { .nkeys = ARRAY_SIZE(keys) };
+	const char *vmctl = vmctl_path(), *end;
+	struct vm_list *l = calloc(1, sizeof(*l));
+	const struct vm_info *v;
+	static char out[65536];
+	char args[64];
+	size_t i;
+	void *mem;
+	int vm, vcpu, status;
+
+	ASSERT_NE(NULL, l);
+	if (!vmctl) {
+		if (mvm_on_rig())
+			ASSERT_NE(NULL, vmctl) TH_LOG("no vmctl on the rig");
+		SKIP(return, "no vmctl binary (set VMCTL=path)");
+	}
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		s.keys[i] = keys[i];
+	vm = make_vm(_metadata, self->sys, &mem, &vcpu);
+	ASSERT_LE(0, vm);
+	ASSERT_EQ(0, nl_list(&self->nl, l));
+	v = find_pid(l, getpid());
+	ASSERT_NE(NULL, v);
+
+	snprintf(args, sizeof(args), "stats --json --vcpu 0 %u", v->id);
+	status = run_vmctl(vmctl, args, out, sizeof(out));
+	EXPECT_EQ(0, status) TH_LOG("vmctl %s: status %d", args, status);
+	TH_LOG("%s", out);
+	end = json_value(out, &s, 0);
+	EXPECT_TRUE(end && !*json_ws(end)) TH_LOG("stats: not JSON");
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		const char *key = keys[i] ?: "?";
+
+		EXPECT_TRUE(s.seen[i]) TH_LOG("no \"%s\" field", key);
+	}
+
+	/* Two refreshes: the second has rates. */
+	status = run_vmctl(vmctl, "top --json --iterations 2 --delay 0.2", out,
+			   sizeof(out));
+	EXPECT_EQ(0, status) TH_LOG("vmctl top: status %d", status);
+	TH_LOG("%s", out);
+	end = json_value(out, &s, 0);
+	EXPECT_TRUE(end && *json_ws(end) == '{') TH_LOG("top: not JSON lines");
+	end = end ? json_value(end, &s, 0) : NULL;
+	EXPECT_TRUE(end && !*json_ws(end)) TH_LOG("top: not two JSON lines");
+	EXPECT_NE(NULL, strstr(out, "\"exits_per_sec\":0.000"));
+
+	/* A VM that is not there: an error, not empty output. */
+	status = run_vmctl(vmctl, "stats 2147483000 2>/dev/null", out,
+			   sizeof(out));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1)
+		TH_LOG("stats of no VM: status %d", status);
+
+	close(vcpu);
+	close(vm);
+	munmap(mem, VM_MEM);
+	free(l);
+}
+
 /* Tests that run a guest: skipped only when the module has no RUN. */
 FIXTURE(nlg) {
 	struct nl nl;
