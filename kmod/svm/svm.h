@@ -8,6 +8,9 @@
  *   exit.c     exit handlers, RIP advance, event injection
  *   vmenter.S  the world switch (VMLOAD/VMRUN/VMSAVE)
  *   npt.c      NPT entry encoding
+ *
+ * KUnit: tests/svm_caps_kunit.c (probe decision), tests/svm_vmcb_kunit.c
+ * (reset state, MSRPM, sregs and MSR rules, exception queueing).
  */
 #ifndef MINIVMM_SVM_H
 #define MINIVMM_SVM_H
