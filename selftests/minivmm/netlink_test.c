@@ -142,8 +142,10 @@ TEST_F(nl, events_in_order)
 	id_b = ev.vm;
 	EXPECT_NE(id_a, id_b);
 
-	/* The ids in the events are the ones in the list (no event is
-	 * pending now: a request on this socket would skip it). */
+	/*
+	 * The ids in the events are the ones in the list (no event is
+	 * pending now: a request on this socket would skip it).
+	 */
 	r = nl_list(&self->nl, l);
 	ASSERT_EQ(0, r);
 	for (r = 0; r < l->n && l->vm[r].id != id_a; r++)
@@ -596,9 +598,15 @@ static void guest_stats_cb(struct nlmsghdr *nlh, void *arg)
 	slen = st->nla_len - NLA_HDRLEN;
 	nla_for_each(a, (struct nlattr *)((char *)st + NLA_HDRLEN), slen) {
 		switch (a->nla_type & NLA_TYPE_MASK) {
-		case MINIVMM_A_STATS_EXITS:	    gs->exits = nla_u64(a); break;
-		case MINIVMM_A_STATS_EXITS_TO_USER: gs->to_user = nla_u64(a); break;
-		case MINIVMM_A_STATS_HALTS:	    gs->halts = nla_u64(a); break;
+		case MINIVMM_A_STATS_EXITS:
+			gs->exits = nla_u64(a);
+			break;
+		case MINIVMM_A_STATS_EXITS_TO_USER:
+			gs->to_user = nla_u64(a);
+			break;
+		case MINIVMM_A_STATS_HALTS:
+			gs->halts = nla_u64(a);
+			break;
 		case MINIVMM_A_STATS_EXIT_KINDS:
 			klen = a->nla_len - NLA_HDRLEN;
 			nla_for_each(k, (struct nlattr *)((char *)a + NLA_HDRLEN), klen) {

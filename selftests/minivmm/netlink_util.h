@@ -249,13 +249,27 @@ static void vm_list_cb(struct nlmsghdr *nlh, void *arg)
 	head = nl_attrs(nlh, &len);
 	nla_for_each(a, head, len) {
 		switch (a->nla_type & NLA_TYPE_MASK) {
-		case MINIVMM_A_VM_ID:		v->id = nla_u32(a); break;
-		case MINIVMM_A_VM_PID:		v->pid = nla_u32(a); break;
-		case MINIVMM_A_VM_UID:		v->uid = nla_u32(a); break;
-		case MINIVMM_A_VM_NR_VCPUS:	v->nr_vcpus = nla_u32(a); break;
-		case MINIVMM_A_VM_STATE:	v->state = nla_u32(a); break;
-		case MINIVMM_A_VM_MEM_BYTES:	v->mem_bytes = nla_u64(a); break;
-		case MINIVMM_A_VM_CREATED_NS:	v->created_ns = nla_u64(a); break;
+		case MINIVMM_A_VM_ID:
+			v->id = nla_u32(a);
+			break;
+		case MINIVMM_A_VM_PID:
+			v->pid = nla_u32(a);
+			break;
+		case MINIVMM_A_VM_UID:
+			v->uid = nla_u32(a);
+			break;
+		case MINIVMM_A_VM_NR_VCPUS:
+			v->nr_vcpus = nla_u32(a);
+			break;
+		case MINIVMM_A_VM_STATE:
+			v->state = nla_u32(a);
+			break;
+		case MINIVMM_A_VM_MEM_BYTES:
+			v->mem_bytes = nla_u64(a);
+			break;
+		case MINIVMM_A_VM_CREATED_NS:
+			v->created_ns = nla_u64(a);
+			break;
 		case MINIVMM_A_VM_VCPU: {
 			struct nlattr *in = (void *)((char *)a + NLA_HDRLEN);
 			int ilen = a->nla_len - NLA_HDRLEN;

@@ -181,8 +181,7 @@ void vmctl_nl_report(const struct vmctl_nl *nl, int err, const char *what)
 	switch (err) {
 	case -ENOENT:
 		if (!nl || !nl->sk) {
-			pr_err("%s: the '%s' netlink family is not registered: "
-			       "the minivmm module is not loaded (run 'modprobe minivmm')",
+			pr_err("%s: the '%s' netlink family is not registered: the minivmm module is not loaded (run 'modprobe minivmm')",
 			       what, MINIVMM_GENL_NAME);
 			return;
 		}
