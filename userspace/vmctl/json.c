@@ -17,14 +17,17 @@ void json_init(struct json *j, FILE *out)
 	j->after_key = false;
 }
 
-/* Before any value: a comma if a sibling came first (not after a key). */
+/*
+ * Before any value: a comma if a sibling came first (not after a key).
+ * Top-level values are separate documents, one per line: no comma.
+ */
 static void json_value_start(struct json *j)
 {
 	if (j->after_key) {
 		j->after_key = false;
 		return;
 	}
-	if (j->need_comma[j->depth])
+	if (j->depth && j->need_comma[j->depth])
 		fputc(',', j->out);
 	j->need_comma[j->depth] = true;
 }
