@@ -17,6 +17,7 @@
 
 #include <dirent.h>
 #include <linux/membarrier.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -399,6 +400,7 @@ static pid_t reap(pid_t pid, int *status)
 static void kill_spinning_vmm(struct __test_metadata *_metadata, int i)
 {
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	struct pollfd pfd;
 	int p[2], status;
 	struct guest g;
 	pid_t pid;
@@ -418,7 +420,16 @@ static void kill_spinning_vmm(struct __test_metadata *_metadata, int i)
 	}
 	close(p[1]);
 	c = 0;
-	EXPECT_EQ(1, read(p[0], &c, 1)) TH_LOG("cycle %d: the child VMM failed", i);
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	/* A child that fails closes the pipe: read() returns 0. */
+	if (poll(&pfd, 1, 10000) != 1) {
+		TH_LOG("cycle %d: the child VMM is not ready after 10 s", i);
+		show_proc(pid, "stack");
+	} else if (read(p[0], &c, 1) != 1) {
+		c = 0;
+	}
+	EXPECT_EQ('r', c) TH_LOG("cycle %d: the child VMM failed", i);
 	close(p[0]);
 	nanosleep(&pause, NULL);
 	if (c)
