@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The Intel VMX backend: deciding whether VMX is usable, and turning it on
- * and off on a CPU.  Mirrors svm/svm.c.
+ * The Intel VMX backend: deciding whether VMX is usable, turning it on and
+ * off on a CPU, and the ops table.  The vCPU ops live in vmcs.c (VMCS,
+ * load/put), exit.c (entry and exit handlers) and regs.c (registers and
+ * MSRs).  Mirrors svm/svm.c.
  *
  * minivmm requires EPT, VPID and unrestricted guest: EPT so guest memory is
  * translated by hardware, VPID so VM exits do not flush the TLB, and
