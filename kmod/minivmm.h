@@ -279,6 +279,12 @@ struct mvm_vcpu {
 	u64 last_exit_ns;		/* 0: the last exit went to userspace */
 };
 
+/* Count an exception queued for @vcpu's guest (its own thread only). */
+static inline void mvm_stat_injected(struct mvm_vcpu *vcpu)
+{
+	WRITE_ONCE(vcpu->stats.injected, vcpu->stats.injected + 1);
+}
+
 /* Count an exit of @kind on @vcpu (its own thread only). */
 static inline void mvm_stat_exit(struct mvm_vcpu *vcpu,
 				 enum mvm_exit_kind kind)

@@ -65,6 +65,7 @@ void svm_queue_exception(struct mvm_vcpu *vcpu, u8 vector, bool has_error,
 	struct vmcb_control_area *c = &svm->vmcb->control;
 	u32 prev = c->event_inj;
 
+	mvm_stat_injected(vcpu);
 	if ((prev & SVM_EVTINJ_VALID) &&
 	    (prev & SVM_EVTINJ_TYPE_MASK) == SVM_EVTINJ_TYPE_EXEPT) {
 		u8 pv = prev & SVM_EVTINJ_VEC_MASK;

@@ -193,6 +193,7 @@ void vmx_queue_exception(struct mvm_vcpu *vcpu, u8 vector, bool has_error,
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
 	u32 info = vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK;
 
+	mvm_stat_injected(vcpu);
 	if (has_error && (vmx_get_cr0(vmx) & X86_CR0_PE))
 		info |= INTR_INFO_DELIVER_CODE_MASK;
 	/* Replaces an event whose delivery the exit interrupted. */

@@ -582,7 +582,7 @@ FIXTURE_TEARDOWN(nlg)
 }
 
 struct guest_stats {
-	uint64_t exits, to_user, halts, io, cpuid;
+	uint64_t exits, to_user, halts, injected, io, cpuid;
 };
 
 static void guest_stats_cb(struct nlmsghdr *nlh, void *arg)
@@ -606,6 +606,9 @@ static void guest_stats_cb(struct nlmsghdr *nlh, void *arg)
 			break;
 		case MINIVMM_A_STATS_HALTS:
 			gs->halts = nla_u64(a);
+			break;
+		case MINIVMM_A_STATS_INJECTED:
+			gs->injected = nla_u64(a);
 			break;
 		case MINIVMM_A_STATS_EXIT_KINDS:
 			klen = a->nla_len - NLA_HDRLEN;
@@ -682,6 +685,43 @@ TEST_F_TIMEOUT(nlg, counters_match_guest, 240)
 	ASSERT_EQ(0, nl_recv(&self->nl, guest_stats_cb, &vcpu0));
 	EXPECT_EQ(gs.to_user, vcpu0.to_user);
 	EXPECT_EQ(gs.cpuid, vcpu0.cpuid);
+}
+
+/*
+ * guests/msr.S with an MSR nobody has: its WRMSR and RDMSR each get a #GP,
+ * which the guest's handler reports: exactly two injected exceptions.
+ */
+TEST_F_TIMEOUT(nlg, injected_exceptions, 120)
+{
+	char buf[64] __attribute__((aligned(4)));
+	struct guest *g = &self->g;
+	struct guest_stats gs = { 0 };
+	struct minivmm_regs regs;
+	struct nlmsghdr *nlh;
+	int reports = 0;
+
+	GUEST_START(g, msr, GUEST_LONG64);
+	GUEST_GET_REGS(g, &regs);
+	regs.rcx = 0xdeadbeef;		/* no CPU or hypervisor has it */
+	GUEST_SET_REGS(g, &regs);
+	for (;;) {
+		ASSERT_EQ(0, guest_run(g));
+		if (g->run->exit_reason == MINIVMM_EXIT_HLT)
+			break;
+		ASSERT_EQ(MINIVMM_EXIT_IO, g->run->exit_reason) guest_dump(g);
+		ASSERT_EQ(PORT_EXCEPTION, g->run->io.port) guest_dump(g);
+		ASSERT_GT(10, ++reports);
+	}
+
+	nlh = nl_start(&self->nl, buf, self->nl.family, 0,
+		       MINIVMM_CMD_GET_STATS, MINIVMM_GENL_VERSION);
+	nl_put_u32(nlh, MINIVMM_A_VM_ID, self->id);
+	ASSERT_EQ(0, nl_send(&self->nl, nlh));
+	ASSERT_EQ(0, nl_recv(&self->nl, guest_stats_cb, &gs));
+	TH_LOG("%d exception reports, %llu injected", reports,
+	       (unsigned long long)gs.injected);
+	EXPECT_LT(0, reports);
+	EXPECT_EQ(2, gs.injected);
 }
 
 /* The next event of VM @id, skipping other VMs' (the RUN probe's). */
