@@ -51,9 +51,16 @@ static u32 vmx_cr0_mask(void)
 	       ~(u32)vmx_config.cr0_fixed1;
 }
 
+/*
+ * CR4 bits the host owns (SDM Vol. 3C 25.6.6): writes to them exit.  PKE
+ * and LA57 are refused: CPUID hides both, and PKE would let the guest's
+ * WRPKRU reach the host's PKRU, which VMX does not switch (HARDENING row 1).
+ */
+#define VMX_CR4_REFUSED	(X86_CR4_VMXE | X86_CR4_PKE | X86_CR4_LA57)
+
 static u32 vmx_cr4_mask(void)
 {
-	return X86_CR4_VMXE | (u32)vmx_config.cr4_fixed0 |
+	return VMX_CR4_REFUSED | (u32)vmx_config.cr4_fixed0 |
 	       ~(u32)vmx_config.cr4_fixed1;
 }
 
@@ -92,10 +99,10 @@ static bool vmx_cr0_valid(u64 cr0)
 	return !(vmx_hw_cr0(cr0) & ~vmx_config.cr0_fixed1);
 }
 
-/* CR4.VMXE is hidden: the guest has no VMX, so setting it is reserved. */
+/* CR4.VMXE, PKE, LA57: features the guest does not have are reserved. */
 static bool vmx_cr4_valid(u64 cr4)
 {
-	if (cr4 & X86_CR4_VMXE)
+	if (cr4 & VMX_CR4_REFUSED)
 		return false;
 	return !((cr4 | vmx_config.cr4_fixed0) & ~vmx_config.cr4_fixed1);
 }
