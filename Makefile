@@ -3,7 +3,8 @@
 # minivmm top-level Makefile.
 #
 #   make                build kmod/minivmm.ko, vmctl and the selftests
-#   make demo           boot an emulated machine, load the module, run vmctl info
+#   make demo           boot an emulated machine, load the module, run vmctl
+#                       info and a guest under vmctl run
 #   make check          run the test suites in emulated SVM and VMX machines
 #   make check-svm      one run alone (also check-vmx, check-host)
 #   make install        vmctl, udev rule, man pages, completion (PREFIX, DESTDIR)

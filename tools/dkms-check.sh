@@ -10,7 +10,8 @@
 # the installed module and depmod's index; that dkms.conf's
 # BUILD_EXCLUSIVE_* keep it off kernels it cannot run on; then boots the
 # stock kernel (KERNEL_DIR, from tools/testvm/fetch-kernel.sh) in QEMU with
-# an initramfs holding the module DKMS built, loads it and runs 'vmctl info';
+# an initramfs holding the module DKMS built, loads it, runs 'vmctl info'
+# and boots a guest with 'vmctl run';
 # last 'make dkms-uninstall', which must leave nothing behind.
 #
 # It installs into /usr/src, /var/lib/dkms and /lib/modules/<release>, so
@@ -212,13 +213,20 @@ check_exclusive_arch() {
 }
 
 initrd=$outdir/$vm.initramfs.cpio.gz
+# The rig builds and installs the selftests, with this guest, first.
+guest_build=${BUILD:-$top/build}
+case $guest_build in /*) ;; *) guest_build=$top/$guest_build ;; esac
+guest=$guest_build/testvm/selftests/vmctl_guest_mb.elf
 
 # The initramfs the VM boots carries the very file DKMS installed.
 check_initramfs() {
 	mkdir -p "$tmp/st" "$tmp/x"
-	# The VM runs 'vmctl info' (demo mode), not the selftests.
+	# The VM runs 'vmctl info' and one guest under 'vmctl run' (demo
+	# mode), not the selftests: only the demo's guest goes in.
 	printf '#!/bin/sh\necho "1..0 # SKIP not used here"\n' >"$tmp/st/run.sh"
 	chmod +x "$tmp/st/run.sh"
+	cp "$guest" "$tmp/st/" ||
+		{ say "no $guest: build the selftests first (make selftests)"; return 1; }
 	"$here/testvm/mkinitramfs.sh" "$kdir" "$installed" \
 		"$top/userspace/vmctl/vmctl" "$tmp/st" "$initrd" ||
 		{ say "mkinitramfs.sh failed"; return 1; }
@@ -252,6 +260,16 @@ check_vm_info() {
 	fi
 	! grep -Eq 'BUG:|Oops|Call Trace:|Kernel panic' "$console" ||
 		{ say "the kernel reported a problem (see $console)"; return 1; }
+}
+
+# The demo's Multiboot guest prints its command line over the UART and
+# leaves through port 0xf4 with 16: vmctl's status is (16 << 1) | 1.
+check_vm_guest() {
+	if ! grep -q '^minivmm-rig: vmctl run exit=33 ' "$console" ||
+	   ! grep -q 'cmdline: .*hello from the demo' "$console"; then
+		say "the guest under vmctl run did not finish as expected (see $console)"
+		return 1
+	fi
 }
 
 check_dkms_uninstall() {
@@ -288,6 +306,7 @@ t1=$(date +%s)
 case_ "the VM's initramfs carries the module DKMS installed, and no other (same sha256)" check_initramfs
 case_ "stock $krel in QEMU (SVM): modprobe loads the DKMS module" check_vm_load
 case_ "stock $krel in QEMU (SVM): vmctl info creates a VM" check_vm_info
+case_ "stock $krel in QEMU (SVM): vmctl run boots a Multiboot guest to its exit status" check_vm_guest
 t2=$(date +%s)
 case_ "make dkms-uninstall: dkms remove $mod --all, source copy deleted" check_dkms_uninstall
 case_ "nothing left: /var/lib/dkms/minivmm, $src, minivmm.ko under /lib/modules, modules.dep" check_nothing_left

@@ -7,7 +7,8 @@
 #   mvm.mode=check   load minivmm, run /selftests/minivmm/run.sh with its
 #                    stdout on the second serial port (ttyS1), then the end
 #                    marker and the whole kernel log there too; power off
-#   mvm.mode=demo    load minivmm, run 'vmctl info' on the console, power off
+#   mvm.mode=demo    load minivmm, run 'vmctl info' and a guest under
+#                    'vmctl run' on the console, power off
 #   mvm.mode=shell   load minivmm and give a shell on the console
 #
 # and, for check mode on the debug kernel:
@@ -211,6 +212,14 @@ demo)
 	echo "minivmm-rig: \$ vmctl info"
 	vmctl info
 	echo "minivmm-rig: vmctl info exit=$?"
+	# A Multiboot guest, booted as GRUB would: it prints what it was given
+	# over the UART and leaves through QEMU's debug-exit port.
+	guest=/selftests/minivmm/vmctl_guest_mb.elf
+	echo 'a Multiboot module' >/tmp/demo.mod
+	echo "minivmm-rig: \$ vmctl run --mem 16M --cmdline 'hello from the demo' --module /tmp/demo.mod $guest"
+	vmctl run --mem 16M --cmdline 'hello from the demo' \
+		--module /tmp/demo.mod "$guest"
+	echo "minivmm-rig: vmctl run exit=$? (33: the guest wrote 16 to port 0xf4)"
 	;;
 shell)
 	load_minivmm
