@@ -211,9 +211,10 @@ struct minivmm_cpuid2 {
 };
 
 /*
- * The CPUID table the guest sees.  Each entry is filtered to what the host
- * can give and the hypervisor bit (leaf 1, ECX bit 31) is set.  A leaf not
- * in the table reads as the highest basic leaf does (as on hardware).
+ * The CPUID table the guest sees.  Each entry is limited to what the host
+ * can give and the hypervisor bit (leaf 1, ECX bit 31) is set.  A leaf
+ * above the highest one reads as Intel CPUs do (the highest basic leaf)
+ * or, with an AMD vendor string, as 0; a missing leaf below it reads 0.
  */
 #define MINIVMM_SET_CPUID2	_IOW(MINIVMM_IO, 0x6b, struct minivmm_cpuid2)
 
