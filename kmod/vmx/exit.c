@@ -19,6 +19,7 @@
 #include <asm/trapnr.h>
 #include <asm/vmx.h>
 
+#include "../kunit_compat.h"
 #include "vmx.h"
 #include "vmx_ops.h"
 
@@ -287,6 +288,15 @@ static int vmx_handle_invd(struct mvm_vcpu *vcpu)
 	return vmx_skip_instruction(vcpu);
 }
 
+/* Control-register access qualification: SDM Vol. 3C 28.2.1, Table 28-3. */
+VISIBLE_IF_KUNIT void vmx_decode_cr_qual(u64 qual, struct vmx_cr_qual *q)
+{
+	q->cr = qual & 15;
+	q->type = (qual >> 4) & 3;
+	q->reg = (qual >> 8) & 15;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmx_decode_cr_qual);
+
 /*
  * CR accesses that exit: writes touching a host-owned CR0/CR4 bit (see
  * regs.c) and all CR8 accesses.  Qualification: SDM Vol. 3C 28.2.1,
@@ -296,14 +306,14 @@ static int vmx_handle_invd(struct mvm_vcpu *vcpu)
 static int vmx_handle_cr(struct mvm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
-	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
-	int cr = qual & 15, type = (qual >> 4) & 3, reg = (qual >> 8) & 15;
+	struct vmx_cr_qual q;
 	u64 val;
 	int r;
 
-	if (type == 0) {		/* MOV to CR */
-		val = vmx_read_gpr(vmx, reg);
-		switch (cr) {
+	vmx_decode_cr_qual(vmcs_readl(EXIT_QUALIFICATION), &q);
+	if (q.type == 0) {		/* MOV to CR */
+		val = vmx_read_gpr(vmx, q.reg);
+		switch (q.cr) {
 		case 0:
 			r = vmx_set_cr0(vmx, val);
 			break;
@@ -322,8 +332,8 @@ static int vmx_handle_cr(struct mvm_vcpu *vcpu)
 			return vmx_inject_gp(vcpu);
 		return vmx_skip_instruction(vcpu);
 	}
-	if (type == 1 && cr == 8) {	/* MOV from CR8: 64-bit mode only */
-		vcpu->regs[reg] = vmx->cr8;
+	if (q.type == 1 && q.cr == 8) {	/* MOV from CR8: 64-bit mode only */
+		vcpu->regs[q.reg] = vmx->cr8;
 		return vmx_skip_instruction(vcpu);
 	}
 	return vmx_unhandled(vcpu);
@@ -368,13 +378,23 @@ static int vmx_handle_dr(struct mvm_vcpu *vcpu)
 	return vmx_skip_instruction(vcpu);
 }
 
-/* Qualification: SDM Vol. 3C 28.2.1, Table 28-5. */
+/* I/O instruction qualification: SDM Vol. 3C 28.2.1, Table 28-5. */
+VISIBLE_IF_KUNIT void vmx_decode_io_qual(u64 qual, struct vmx_io_qual *q)
+{
+	q->port = qual >> 16;
+	q->size = (qual & 7) + 1;
+	q->in = qual & BIT(3);
+	q->string = qual & BIT(4);
+	q->rep = qual & BIT(5);
+}
+EXPORT_SYMBOL_IF_KUNIT(vmx_decode_io_qual);
+
 static int vmx_handle_io(struct mvm_vcpu *vcpu)
 {
-	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	struct vmx_io_qual q;
 
-	return mvm_handle_io(vcpu, qual >> 16, (qual & 7) + 1, qual & BIT(3),
-			     qual & BIT(4), qual & BIT(5),
+	vmx_decode_io_qual(vmcs_readl(EXIT_QUALIFICATION), &q);
+	return mvm_handle_io(vcpu, q.port, q.size, q.in, q.string, q.rep,
 			     vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
 }
 

@@ -21,6 +21,7 @@
 #include <asm/processor-flags.h>
 #include <asm/vmx.h>
 
+#include "../kunit_compat.h"
 #include "vmx.h"
 #include "vmx_ops.h"
 
@@ -88,7 +89,7 @@ static u64 vmx_hw_cr0(u64 cr0)
 }
 
 /* Architectural CR0 rules plus what this CPU can hold in VMX operation. */
-static bool vmx_cr0_valid(u64 cr0)
+VISIBLE_IF_KUNIT bool vmx_cr0_valid(u64 cr0)
 {
 	if (cr0 >> 32)
 		return false;
@@ -98,14 +99,16 @@ static bool vmx_cr0_valid(u64 cr0)
 		return false;
 	return !(vmx_hw_cr0(cr0) & ~vmx_config.cr0_fixed1);
 }
+EXPORT_SYMBOL_IF_KUNIT(vmx_cr0_valid);
 
 /* CR4.VMXE, PKE, LA57: features the guest does not have are reserved. */
-static bool vmx_cr4_valid(u64 cr4)
+VISIBLE_IF_KUNIT bool vmx_cr4_valid(u64 cr4)
 {
 	if (cr4 & VMX_CR4_REFUSED)
 		return false;
 	return !((cr4 | vmx_config.cr4_fixed0) & ~vmx_config.cr4_fixed1);
 }
+EXPORT_SYMBOL_IF_KUNIT(vmx_cr4_valid);
 
 static void vmx_write_cr0(u64 cr0)
 {
@@ -231,14 +234,12 @@ int vmx_set_cr4(struct vmx_vcpu *vmx, u64 cr4)
 	return 0;
 }
 
-static void vmx_get_segment(int s, struct minivmm_segment *seg)
+/*
+ * The attributes of @seg from VMCS access rights @ar.  The limit needs no
+ * conversion: the VMCS holds it in bytes, as struct minivmm_segment does.
+ */
+VISIBLE_IF_KUNIT void vmx_seg_from_ar(u32 ar, struct minivmm_segment *seg)
 {
-	u32 ar = vmcs_read32(SEG_AR(s));
-
-	memset(seg, 0, sizeof(*seg));
-	seg->selector = vmcs_read16(SEG_SELECTOR(s));
-	seg->base = vmcs_readl(SEG_BASE(s));
-	seg->limit = vmcs_read32(SEG_LIMIT(s));
 	seg->unusable = !!(ar & VMX_AR_UNUSABLE);
 	seg->type = ar & 15;
 	seg->s = (ar >> 4) & 1;
@@ -250,6 +251,16 @@ static void vmx_get_segment(int s, struct minivmm_segment *seg)
 	seg->db = (ar >> 14) & 1;
 	seg->g = (ar >> 15) & 1;
 }
+EXPORT_SYMBOL_IF_KUNIT(vmx_seg_from_ar);
+
+static void vmx_get_segment(int s, struct minivmm_segment *seg)
+{
+	memset(seg, 0, sizeof(*seg));
+	seg->selector = vmcs_read16(SEG_SELECTOR(s));
+	seg->base = vmcs_readl(SEG_BASE(s));
+	seg->limit = vmcs_read32(SEG_LIMIT(s));
+	vmx_seg_from_ar(vmcs_read32(SEG_AR(s)), seg);
+}
 
 /*
  * A segment that is unusable, or not present, becomes "unusable" in the
@@ -257,21 +268,23 @@ static void vmx_get_segment(int s, struct minivmm_segment *seg)
  * (SDM Vol. 3C 27.3.1.2), which is what a null selector loaded in
  * protected mode gives on hardware.
  */
+VISIBLE_IF_KUNIT u32 vmx_seg_ar(const struct minivmm_segment *seg)
+{
+	if (seg->unusable || !seg->present)
+		return VMX_AR_UNUSABLE;
+	return (seg->type & 15) | (seg->s & 1) << 4 |
+	       (seg->dpl & 3) << 5 | 1 << 7 | (seg->avl & 1) << 12 |
+	       (seg->l & 1) << 13 | (seg->db & 1) << 14 |
+	       (seg->g & 1) << 15;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmx_seg_ar);
+
 static void vmx_set_segment(int s, const struct minivmm_segment *seg)
 {
-	u32 ar;
-
-	if (seg->unusable || !seg->present)
-		ar = VMX_AR_UNUSABLE;
-	else
-		ar = (seg->type & 15) | (seg->s & 1) << 4 |
-		     (seg->dpl & 3) << 5 | 1 << 7 | (seg->avl & 1) << 12 |
-		     (seg->l & 1) << 13 | (seg->db & 1) << 14 |
-		     (seg->g & 1) << 15;
 	vmcs_write16(SEG_SELECTOR(s), seg->selector);
 	vmcs_writel(SEG_BASE(s), seg->base);
 	vmcs_write32(SEG_LIMIT(s), seg->limit);
-	vmcs_write32(SEG_AR(s), ar);
+	vmcs_write32(SEG_AR(s), vmx_seg_ar(seg));
 }
 
 /* The reset state of segments and control registers (SDM Vol. 3A 10.1.1). */

@@ -37,10 +37,12 @@
 #include <asm/tsc.h>
 #include <asm/vmx.h>
 
+#include "../kunit_compat.h"
 #include "vmx.h"
 #include "vmx_ops.h"
 
 struct vmx_config vmx_config;
+EXPORT_SYMBOL_IF_KUNIT(vmx_config);
 
 /* This CPU's current VMCS (SDM Vol. 3C 25.1), NULL if none or unknown. */
 static DEFINE_PER_CPU(struct vmx_vcpu *, vmx_current_vmcs);
@@ -72,22 +74,39 @@ void vmx_insn_failed(const char *insn, unsigned long arg, bool fault)
 }
 
 /*
- * Fit the control bits we want to a capability MSR (SDM Vol. 3D A.3-A.5):
- * bits set in its low half must be 1, bits clear in its high half must be
- * 0.  @need must all be allowed; @want are taken where allowed.  Returns
+ * Fit the control bits we want to the value @cap of a capability MSR
+ * (SDM Vol. 3D A.3-A.5): bits set in its low half (allowed-0 settings)
+ * must be 1, bits clear in its high half (allowed-1 settings) must be 0.
+ * @need must all be allowed; @want are taken where allowed.  Returns
  * false if a needed bit is not allowed.
  */
-static bool vmx_adjust_ctl(u32 need, u32 want, u32 msr, u32 *out)
+VISIBLE_IF_KUNIT bool vmx_fit_ctl(u32 need, u32 want, u64 cap, u32 *out)
 {
-	u64 cap;
-	u32 ctl;
+	u32 ctl = ((need | want) & (u32)(cap >> 32)) | (u32)cap;
 
-	if (rdmsrl_safe(msr, &cap))
-		return false;
-	ctl = ((need | want) & (u32)(cap >> 32)) | (u32)cap;
 	*out = ctl;
 	return (ctl & need) == need;
 }
+EXPORT_SYMBOL_IF_KUNIT(vmx_fit_ctl);
+
+static bool vmx_adjust_ctl(u32 need, u32 want, u32 msr, u32 *out)
+{
+	u64 cap;
+
+	if (rdmsrl_safe(msr, &cap))
+		return false;
+	return vmx_fit_ctl(need, want, cap, out);
+}
+
+/*
+ * The capability MSR to fit a control against: with IA32_VMX_BASIC bit 55
+ * the TRUE_* MSR, which lets the default-1 controls be 0 (SDM Vol. 3D A.2).
+ */
+VISIBLE_IF_KUNIT u32 vmx_ctl_msr(u64 basic, u32 msr, u32 true_msr)
+{
+	return basic & BIT_ULL(55) ? true_msr : msr;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmx_ctl_msr);
 
 /*
  * The VMX-preemption timer (SDM Vol. 3C 26.5.1), where the CPU has it,
@@ -143,17 +162,15 @@ static void vmx_setup_preemption_timer(struct vmx_config *c)
 const char *vmx_setup_config(u32 revision)
 {
 	struct vmx_config *c = &vmx_config;
-	bool true_msrs;
 	u64 basic, ept_vpid;
 
 	rdmsrl(MSR_IA32_VMX_BASIC, basic);
-	true_msrs = basic & BIT_ULL(55);
 	c->revision = revision;
 
 	if (!vmx_adjust_ctl(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
 			    PIN_BASED_VMX_PREEMPTION_TIMER,
-			    true_msrs ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
-					MSR_IA32_VMX_PINBASED_CTLS, &c->pin))
+			    vmx_ctl_msr(basic, MSR_IA32_VMX_PINBASED_CTLS,
+					MSR_IA32_VMX_TRUE_PINBASED_CTLS), &c->pin))
 		return "VMX lacks external-interrupt or NMI exiting";
 	vmx_setup_preemption_timer(c);
 	if (!vmx_adjust_ctl(CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
@@ -164,8 +181,8 @@ const char *vmx_setup_config(u32 revision)
 			    CPU_BASED_MONITOR_EXITING |
 			    CPU_BASED_USE_TSC_OFFSETTING |
 			    CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0,
-			    true_msrs ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
-					MSR_IA32_VMX_PROCBASED_CTLS, &c->proc))
+			    vmx_ctl_msr(basic, MSR_IA32_VMX_PROCBASED_CTLS,
+					MSR_IA32_VMX_TRUE_PROCBASED_CTLS), &c->proc))
 		return "VMX lacks a required processor-based control";
 	/* Forced-1 I/O bitmaps would need bitmap pages; refuse instead. */
 	if (c->proc & (CPU_BASED_USE_IO_BITMAPS | CPU_BASED_TPR_SHADOW))
@@ -177,15 +194,15 @@ const char *vmx_setup_config(u32 revision)
 	if (!vmx_adjust_ctl(VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
 			    VM_EXIT_LOAD_IA32_EFER | VM_EXIT_SAVE_IA32_PAT |
 			    VM_EXIT_LOAD_IA32_PAT, 0,
-			    true_msrs ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
-					MSR_IA32_VMX_EXIT_CTLS, &c->exit))
+			    vmx_ctl_msr(basic, MSR_IA32_VMX_EXIT_CTLS,
+					MSR_IA32_VMX_TRUE_EXIT_CTLS), &c->exit))
 		return "VMX cannot switch EFER and PAT at VM exit";
 	if (c->exit & VM_EXIT_ACK_INTR_ON_EXIT)
 		return "VMX forces acknowledge-interrupt-on-exit";
 	if (!vmx_adjust_ctl(VM_ENTRY_LOAD_IA32_EFER | VM_ENTRY_LOAD_IA32_PAT |
 			    VM_ENTRY_LOAD_DEBUG_CONTROLS, 0,
-			    true_msrs ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :
-					MSR_IA32_VMX_ENTRY_CTLS, &c->entry))
+			    vmx_ctl_msr(basic, MSR_IA32_VMX_ENTRY_CTLS,
+					MSR_IA32_VMX_TRUE_ENTRY_CTLS), &c->entry))
 		return "VMX cannot load EFER and PAT at VM entry";
 	/* Set per vCPU from the guest's EFER.LMA. */
 	c->entry &= ~VM_ENTRY_IA32E_MODE;
@@ -472,7 +489,7 @@ static void vmx_vpid_free(u16 vpid)
  * values come back from the host-state area at every exit, and reading
  * them shows the guest only its own values.
  */
-static void vmx_setup_msr_bitmap(u8 *bitmap)
+VISIBLE_IF_KUNIT void vmx_setup_msr_bitmap(u8 *bitmap)
 {
 	static const u32 pass[] = {
 		MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_SYSENTER_CS,
@@ -489,6 +506,7 @@ static void vmx_setup_msr_bitmap(u8 *bitmap)
 		bitmap[2048 + base + bit / 8] &= ~BIT(bit % 8);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(vmx_setup_msr_bitmap);
 
 /* Exceptions that always exit (SDM Vol. 3C 25.6.3); see exit.c. */
 #define VMX_EXCEPTION_BITMAP	(BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) | \

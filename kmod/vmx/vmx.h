@@ -120,6 +120,22 @@ struct vmx_vcpu {
 	struct vmx_event event;	/* next entry's injection */
 };
 
+/* A decoded I/O-instruction exit qualification (SDM Vol. 3C Table 28-5). */
+struct vmx_io_qual {
+	u16 port;
+	u8 size;		/* bytes: 1, 2 or 4 */
+	bool in;
+	bool string;
+	bool rep;
+};
+
+/* A decoded control-register access qualification (SDM Vol. 3C Table 28-3). */
+struct vmx_cr_qual {
+	u8 cr;
+	u8 type;		/* 0 MOV to CR, 1 MOV from CR, 2 CLTS, 3 LMSW */
+	u8 reg;			/* general-purpose register, MVM_RAX order */
+};
+
 static inline struct vmx_vcpu *to_vmx(struct mvm_vcpu *vcpu)
 {
 	return vcpu->arch;
@@ -164,6 +180,22 @@ bool __vmx_vcpu_run(struct vmx_vcpu *vmx, u64 *regs, bool launched);
 void vmx_do_nmi_irqoff(void);
 void vmx_update_host_rsp(struct vmx_vcpu *vmx, unsigned long host_rsp);
 void vmx_vmexit(void);			/* HOST_RIP, not a function */
+
+/*
+ * Pure helpers the KUnit tests reach (static without KUnit,
+ * kunit_compat.h); tests/vmx_kunit.c.
+ */
+#if IS_ENABLED(CONFIG_KUNIT)
+bool vmx_fit_ctl(u32 need, u32 want, u64 cap, u32 *out);
+u32 vmx_ctl_msr(u64 basic, u32 msr, u32 true_msr);
+void vmx_setup_msr_bitmap(u8 *bitmap);
+void vmx_seg_from_ar(u32 ar, struct minivmm_segment *seg);
+u32 vmx_seg_ar(const struct minivmm_segment *seg);
+bool vmx_cr0_valid(u64 cr0);
+bool vmx_cr4_valid(u64 cr4);
+void vmx_decode_cr_qual(u64 qual, struct vmx_cr_qual *q);
+void vmx_decode_io_qual(u64 qual, struct vmx_io_qual *q);
+#endif
 
 /* ept.c */
 extern const struct mvm_pt_fmt vmx_ept_fmt;
