@@ -32,6 +32,7 @@ regs_test:420
 run_test:900
 modes_test:150
 guest_mem_test:240
+hardening_test:300
 vmctl_run_test.sh:600
 netlink_test:300
 module_test:1400
