@@ -10,6 +10,10 @@
  * MSR numbers, well-known descriptor attribute words), not with the
  * <asm/vmx.h> names the backend uses, so a backend that uses the wrong bit
  * fails.
+ *
+ * The CR0/CR4 rules read the fixed bits from the global vmx_config, which
+ * each case saves and restores (vmx_test_init/exit): load the suite only
+ * when no VM runs, as the rig does.
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
@@ -117,7 +121,8 @@ static void vmx_ctl_true_msrs(struct kunit *test)
  */
 static void vmx_ctl_true_default1_clear(struct kunit *test)
 {
-	u32 need = BIT(7) | BIT(24) | BIT(28) | BIT(31); /* HLT, I/O, MSR bm */
+	/* HLT, unconditional I/O, MSR bitmaps, secondary controls. */
+	u32 need = BIT(7) | BIT(24) | BIT(28) | BIT(31);
 	u32 dflt1 = 0x0401e172, true_lo = dflt1 & ~(u32)(BIT(15) | BIT(16));
 	u32 plain_out, true_out;
 
@@ -370,7 +375,7 @@ static void vmx_ar_round_trip_segment(struct kunit *test)
 #define CR4_PKE		BIT_ULL(22)
 #define CR4_CET		BIT_ULL(23)
 
-static int vmx_cr_test_init(struct kunit *test)
+static int vmx_test_init(struct kunit *test)
 {
 	struct vmx_config *saved = kunit_kmalloc(test, sizeof(*saved),
 						 GFP_KERNEL);
@@ -392,7 +397,7 @@ static int vmx_cr_test_init(struct kunit *test)
 	return 0;
 }
 
-static void vmx_cr_test_exit(struct kunit *test)
+static void vmx_test_exit(struct kunit *test)
 {
 	vmx_config = *(struct vmx_config *)test->priv;
 }
@@ -424,6 +429,12 @@ static void vmx_cr0_fixed1(struct kunit *test)
 	vmx_config.cr0_fixed1 = 0xffffffffULL & ~CR0_AM;
 	KUNIT_EXPECT_FALSE(test, vmx_cr0_valid(CR0_PE | CR0_AM));
 	KUNIT_EXPECT_TRUE(test, vmx_cr0_valid(CR0_PE | CR0_WP));
+
+	/* Bits 63:32 stay reserved even if CR0_FIXED1 claimed them. */
+	vmx_config.cr0_fixed1 = ~0ULL;
+	KUNIT_EXPECT_FALSE(test, vmx_cr0_valid(BIT_ULL(32) | CR0_PE));
+	KUNIT_EXPECT_FALSE(test, vmx_cr0_valid(BIT_ULL(63)));
+	KUNIT_EXPECT_TRUE(test, vmx_cr0_valid(CR0_PE | CR0_AM));
 }
 
 static void vmx_cr4_rules(struct kunit *test)
@@ -555,30 +566,21 @@ static struct kunit_case vmx_cases[] = {
 	KUNIT_CASE(vmx_ar_unusable),
 	KUNIT_CASE(vmx_ar_leaves_limit),
 	KUNIT_CASE(vmx_ar_round_trip),
+	KUNIT_CASE(vmx_cr0_rules),
+	KUNIT_CASE(vmx_cr0_fixed1),
+	KUNIT_CASE(vmx_cr4_rules),
+	KUNIT_CASE(vmx_cr4_fixed1),
 	KUNIT_CASE_PARAM(vmx_io_qual, vmx_io_gen_params),
 	KUNIT_CASE(vmx_cr_qual),
 	{}
 };
 
+/* The CR rules change vmx_config: init/exit save and restore it. */
 static struct kunit_suite vmx_suite = {
 	.name = "minivmm_vmx",
+	.init = vmx_test_init,
+	.exit = vmx_test_exit,
 	.test_cases = vmx_cases,
 };
 
-/* The CR rules change vmx_config: a suite of their own, init/exit restore. */
-static struct kunit_case vmx_cr_cases[] = {
-	KUNIT_CASE(vmx_cr0_rules),
-	KUNIT_CASE(vmx_cr0_fixed1),
-	KUNIT_CASE(vmx_cr4_rules),
-	KUNIT_CASE(vmx_cr4_fixed1),
-	{}
-};
-
-static struct kunit_suite vmx_cr_suite = {
-	.name = "minivmm_vmx_cr",
-	.init = vmx_cr_test_init,
-	.exit = vmx_cr_test_exit,
-	.test_cases = vmx_cr_cases,
-};
-
-kunit_test_suites(&vmx_suite, &vmx_cr_suite);
+kunit_test_suite(vmx_suite);
