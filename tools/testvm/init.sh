@@ -168,7 +168,7 @@ run_check() {
 	stty -F "$out" raw -echo 115200 2>/dev/null
 	[ -z "$kmemleak" ] || kmemleak_forget
 	[ -z "$nokvm" ] ||
-		export MINIVMM_RIG_NO_KVM="this kernel has no KVM (the debug kernel)"
+		export MINIVMM_RIG_NO_KVM="this kernel has no kvm_intel/kvm_amd (the debug kernel)"
 	{
 		load_minivmm >/dev/console ||
 			echo "# minivmm-rig: modprobe minivmm failed"
