@@ -238,24 +238,32 @@ static int svm_handle_hlt(struct mvm_vcpu *vcpu)
  * IN/OUT/INS/OUTS (APM 15.10.2).  EXITINFO2 is the RIP of the next
  * instruction even without NRIPS, so the length comes from there.
  */
+VISIBLE_IF_KUNIT void svm_decode_ioio(u64 info, struct svm_io_exit *io)
+{
+	io->port = (info >> IOIO_PORT_SHIFT) & 0xffff;
+	if (info & IOIO_SZ32)
+		io->size = 4;
+	else if (info & IOIO_SZ16)
+		io->size = 2;
+	else
+		io->size = 1;
+	io->in = info & IOIO_IN;
+	io->string = info & IOIO_STR;
+	io->rep = info & IOIO_REP;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_decode_ioio);
+
 static int svm_handle_io(struct mvm_vcpu *vcpu)
 {
 	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
-	u64 info = c->exit_info_1;
 	/* IP/EIP wrap: the difference taken at the code size is the length. */
 	u64 len = svm_wrap_rip(to_svm(vcpu)->vmcb, c->exit_info_2 - vcpu->rip);
-	u8 size;
+	struct svm_io_exit io;
 
-	if (info & IOIO_SZ32)
-		size = 4;
-	else if (info & IOIO_SZ16)
-		size = 2;
-	else
-		size = 1;
+	svm_decode_ioio(c->exit_info_1, &io);
 	if (len == 0 || len > 15)
 		return svm_emulation_error(vcpu, -EINVAL);
-	return mvm_handle_io(vcpu, info >> IOIO_PORT_SHIFT, size,
-			     info & IOIO_IN, info & IOIO_STR, info & IOIO_REP,
+	return mvm_handle_io(vcpu, io.port, io.size, io.in, io.string, io.rep,
 			     len);
 }
 

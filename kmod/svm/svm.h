@@ -10,7 +10,8 @@
  *   npt.c      NPT entry encoding
  *
  * KUnit: tests/svm_caps_kunit.c (probe decision), tests/svm_vmcb_kunit.c
- * (reset state, MSRPM, sregs and MSR rules, exception queueing).
+ * (reset state, MSRPM, sregs and MSR rules, exception queueing, EXITINFO1
+ * of the IOIO intercept).
  */
 #ifndef MINIVMM_SVM_H
 #define MINIVMM_SVM_H
@@ -91,6 +92,17 @@ int svm_set_msr(struct mvm_vcpu *vcpu, u32 index, u64 data);
 bool svm_long_mode_code(struct vmcb *vmcb);
 
 /* exit.c */
+
+/* An IOIO intercept's EXITINFO1, decoded (APM 15.10.2, figure 15-2). */
+struct svm_io_exit {
+	u16 port;
+	u8 size;
+	bool in, string, rep;
+};
+
+#if IS_ENABLED(CONFIG_KUNIT)
+void svm_decode_ioio(u64 info, struct svm_io_exit *io);
+#endif
 int svm_handle_exit(struct mvm_vcpu *vcpu);
 int svm_skip_instruction(struct mvm_vcpu *vcpu);
 void svm_queue_exception(struct mvm_vcpu *vcpu, u8 vector, bool has_error,

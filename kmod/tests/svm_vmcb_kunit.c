@@ -388,6 +388,41 @@ static void svm_vmcb_reinjection(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->event_inj, 0U);
 }
 
+/*
+ * IOIO EXITINFO1 (APM 15.10.2): bit 0 IN, 2 string, 3 REP, 4-6 operand
+ * size 8/16/32, bits 31:16 the port.  Values built by hand from the APM.
+ */
+static void svm_vmcb_ioio_decode(struct kunit *test)
+{
+	static const struct {
+		u64 info;
+		u16 port;
+		u8 size;
+		bool in, string, rep;
+	} c[] = {
+		/* out dx, al to 0x3f8 */
+		{ 0x03f80010, 0x3f8, 1, false, false, false },
+		/* in eax, 0x60 */
+		{ 0x00600041, 0x60, 4, true, false, false },
+		/* rep outsw to 0xcfc */
+		{ 0x0cfc002c, 0xcfc, 2, false, true, true },
+		/* insb from 0xffff, no rep; address-size/segment bits ignored */
+		{ 0xffff0f95, 0xffff, 1, true, true, false },
+	};
+	struct svm_io_exit io;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		memset(&io, 0xaa, sizeof(io));
+		svm_decode_ioio(c[i].info, &io);
+		KUNIT_EXPECT_EQ_MSG(test, io.port, c[i].port, "case %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, io.size, c[i].size, "case %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, io.in, c[i].in, "case %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, io.string, c[i].string, "case %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, io.rep, c[i].rep, "case %d", i);
+	}
+}
+
 static struct kunit_case svm_vmcb_cases[] = {
 	KUNIT_CASE(svm_vmcb_reset_state),
 	KUNIT_CASE(svm_vmcb_msrpm),
@@ -396,6 +431,7 @@ static struct kunit_case svm_vmcb_cases[] = {
 	KUNIT_CASE(svm_vmcb_msrs),
 	KUNIT_CASE(svm_vmcb_exceptions),
 	KUNIT_CASE(svm_vmcb_reinjection),
+	KUNIT_CASE(svm_vmcb_ioio_decode),
 	{}
 };
 
