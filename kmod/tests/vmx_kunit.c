@@ -463,10 +463,12 @@ static void vmx_cr4_fixed1(struct kunit *test)
 	/* A CPU without OSFXSR in VMX operation refuses it... */
 	vmx_config.cr4_fixed1 &= ~CR4_OSFXSR;
 	KUNIT_EXPECT_FALSE(test, vmx_cr4_valid(CR4_OSFXSR));
-	/* ...and PKE and LA57 stay refused even where the CPU has them. */
+	/* ...and PKE, LA57, SMXE, CET stay refused even where the CPU has them. */
 	vmx_config.cr4_fixed1 = GENMASK_ULL(23, 0);
 	KUNIT_EXPECT_FALSE(test, vmx_cr4_valid(CR4_PKE));
 	KUNIT_EXPECT_FALSE(test, vmx_cr4_valid(CR4_LA57));
+	KUNIT_EXPECT_FALSE(test, vmx_cr4_valid(BIT_ULL(14)));	/* SMXE */
+	KUNIT_EXPECT_FALSE(test, vmx_cr4_valid(CR4_CET));
 	KUNIT_EXPECT_TRUE(test, vmx_cr4_valid(CR4_PAE | CR4_OSFXSR));
 }
 

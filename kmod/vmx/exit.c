@@ -355,7 +355,7 @@ static int vmx_handle_dr(struct mvm_vcpu *vcpu)
 	u64 val;
 
 	if (dr == 4 || dr == 5) {
-		if (vmcs_readl(CR4_READ_SHADOW) & X86_CR4_DE)
+		if (vmcs_readl(GUEST_CR4) & X86_CR4_DE)
 			return vmx_inject_ud(vcpu);
 		dr += 2;
 	}

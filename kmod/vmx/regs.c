@@ -53,11 +53,13 @@ static u32 vmx_cr0_mask(void)
 }
 
 /*
- * CR4 bits the host owns (SDM Vol. 3C 25.6.6): writes to them exit.  PKE
- * and LA57 are refused: CPUID hides both, and PKE would let the guest's
- * WRPKRU reach the host's PKRU, which VMX does not switch (HARDENING row 1).
+ * CR4 bits the host owns (SDM Vol. 3C 25.6.6): writes to them exit.  PKE,
+ * LA57, SMXE and CET are refused: CPUID hides them all; PKE would let the
+ * guest's WRPKRU reach the host's PKRU and CET would run the guest under
+ * the host's S_CET, neither of which VMX switches (HARDENING row 1).
  */
-#define VMX_CR4_REFUSED	(X86_CR4_VMXE | X86_CR4_PKE | X86_CR4_LA57)
+#define VMX_CR4_REFUSED	(X86_CR4_VMXE | X86_CR4_PKE | X86_CR4_LA57 | \
+			 X86_CR4_SMXE | X86_CR4_CET)
 
 static u32 vmx_cr4_mask(void)
 {
