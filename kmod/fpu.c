@@ -168,6 +168,17 @@ int mvm_set_xsave(struct mvm_vcpu *vcpu, void __user *argp)
 		return -ENOMEM;
 	if (copy_from_user(buf, argp, sizeof(struct minivmm_xsave)))
 		r = -EFAULT;
+	else if (buf->xsave.header.xcomp_bv ||
+		 memchr_inv(buf->xsave.header.reserved, 0,
+			    sizeof(buf->xsave.header.reserved)))
+		/*
+		 * The standard format has XCOMP_BV and the reserved header
+		 * bytes zero (SDM Vol. 1 13.4.2).  The kernel's helper checks
+		 * this only when the host uses XSAVE; a host without it (the
+		 * stock kernel turns it off under Bochs) must refuse the
+		 * same buffers.
+		 */
+		r = -EINVAL;
 	else
 		r = mvm_fpu_write(vcpu, buf);
 	kfree(buf);
