@@ -171,6 +171,21 @@ SYM_FUNC_END(__vmx_vcpu_run)
 .section .text, "ax"
 
 /*
+ * The kernel exports its NMI entry only when built with KVM_INTEL (the
+ * stock kernel is; the rig's debug kernel is not).  A weak reference lets
+ * the module load either way; vmx_probe() refuses VMX when it is missing,
+ * so the call below never goes to address 0.  Called through a register
+ * because a direct call cannot reach a weak symbol that resolved to 0.
+ */
+.weak asm_exc_nmi_noist
+
+/* unsigned long vmx_host_nmi_entry(void): asm_exc_nmi_noist, or 0. */
+SYM_FUNC_START(vmx_host_nmi_entry)
+	movabs	$asm_exc_nmi_noist, %rax
+	RET
+SYM_FUNC_END(vmx_host_nmi_entry)
+
+/*
  * void vmx_do_nmi_irqoff(void)
  *
  * Run the host NMI handler for an NMI that caused a VM exit: the exit
@@ -188,7 +203,8 @@ SYM_FUNC_START(vmx_do_nmi_irqoff)
 	push	%rbp
 	pushf
 	push	$__KERNEL_CS
-	call	asm_exc_nmi_noist
+	movabs	$asm_exc_nmi_noist, %rax
+	CALL_NOSPEC rax
 
 	/* The IRET left RSP = %rbp. */
 	leave

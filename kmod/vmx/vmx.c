@@ -196,6 +196,11 @@ const struct mvm_vendor_ops *vmx_probe(const char **why)
 	*why = vmx_check_caps(&m, &vmx_ops.caps);
 	if (*why)
 		return NULL;
+	/* A host NMI that exits the guest must reach the kernel's handler. */
+	if (!vmx_host_nmi_entry()) {
+		*why = "this kernel does not export its NMI entry (asm_exc_nmi_noist, built with KVM_INTEL), so host NMIs during a guest could not be handled";
+		return NULL;
+	}
 	vmx_vmcs_revision = m.basic & VMX_BASIC_REVISION_MASK;
 	*why = vmx_setup_config(vmx_vmcs_revision);
 	if (*why)

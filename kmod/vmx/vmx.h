@@ -178,6 +178,7 @@ void vmx_reset_regs(struct vmx_vcpu *vmx);
 /* vmenter.S */
 bool __vmx_vcpu_run(struct vmx_vcpu *vmx, u64 *regs, bool launched);
 void vmx_do_nmi_irqoff(void);
+unsigned long vmx_host_nmi_entry(void);
 void vmx_update_host_rsp(struct vmx_vcpu *vmx, unsigned long host_rsp);
 void vmx_vmexit(void);			/* HOST_RIP, not a function */
 
