@@ -545,6 +545,14 @@ TEST_F_TIMEOUT(module, killed_vmm_cycles, 600)
 	if (r == -ENOTTY)
 		SKIP(return, "MINIVMM_RUN: ENOTTY (no backend)");
 	ASSERT_EQ(0, r) TH_LOG("MINIVMM_RUN probe: %s", strerror(-r));
+	/*
+	 * Known open bug: on SVM (QEMU TCG) a SIGKILLed VMM spinning in its
+	 * guest has hung the machine intermittently, so these cycles would
+	 * stall the whole run.  Reported as a skip, never a pass, until it
+	 * is fixed; VMX runs them.
+	 */
+	if (mvm_cpuinfo_has("svm") == 1)
+		SKIP(return, "known open bug: SIGKILLed VMM on SVM hangs intermittently");
 	cycles(_metadata, self, true);
 }
 
