@@ -45,7 +45,16 @@ cmdline="console=ttyS0 quiet panic=-1 mvm.mode=$mode ${MINIVMM_RIG_APPEND:-}"
 case $vendor in
 svm)
 	timeout=${MINIVMM_RIG_TIMEOUT:-600}
-	set -- qemu-system-x86_64 -accel tcg -cpu EPYC -m 1024 -smp 2 \
+	# One TCG thread for both vCPUs.  With a thread per vCPU, QEMU 7.2
+	# can keep running a stale translation of kernel text that another
+	# vCPU has just patched: every load and unload of minivmm flips the
+	# preempt-notifier static key (text_poke_bp() on finish_task_switch),
+	# and now and then both vCPUs were left looping on an int3 that is
+	# no longer in memory (soft lockups, until a TB flush from gdb freed
+	# them).  One thread serialises the vCPUs, so the patch and the next
+	# translation cannot interleave.  Documentation/testing.rst has the
+	# measurements.
+	set -- qemu-system-x86_64 -accel tcg,thread=single -cpu EPYC -m 1024 -smp 2 \
 		-no-reboot -display none -monitor none -nodefaults \
 		-serial "file:$console" -serial "file:$ttys1" \
 		-kernel "$kdir/vmlinuz" -initrd "$initrd" -append "$cmdline"
