@@ -30,24 +30,30 @@
 #define WARMUP_CYCLES	2
 
 /*
- * Growth allowed over CYCLES cycles, for unreclaimable slab and for pages
- * in use alike.  The smallest leak worth catching is one page-sized object
+ * Leak bounds.  The smallest leak worth catching is one page-sized object
  * per cycle (the VMXON region, the SVM host save area and the VMCS/VMCB are
- * a page each): 50 * 4 KiB = 200 KiB, and twice that for a per-CPU one on
- * the rig's two CPUs.  128 KiB is below that and leaves room for what
- * survives the settling below: a few partially used slabs (a kmalloc-4k
- * slab is 32 KiB) and page-table pages for module addresses not reused yet.
+ * a page each): 200 kB over the CYCLES cycles, 100 kB a half.  Memory is
+ * read (settled, best of three) before the cycles, after half of them and
+ * at the end.
+ *
+ * Unreclaimable slab read up to ~100 kB apart between two settled readings
+ * milliseconds apart (partially used slabs, per-CPU caches) but never grew
+ * by 64 kB in both halves, so a leak there is growth of SLAB_HALF_BOUND_KB
+ * or more in each half.
+ *
+ * The pages in use are noisier: every module load costs the kernel a little
+ * whoever the module is (page tables for new module addresses, direct-map
+ * splits when module text is made read-only), and a half can read 150 kB
+ * low or high.  Measured without a leak: 28-216 kB over the cycles under
+ * QEMU, a one-off ~280 kB under Bochs.  With a page leaked per VM (built
+ * on purpose): 264-444 kB in load_unload_cycles, 440-544 kB in
+ * killed_vmm_cycles (two VMs a cycle).  So the bound is on the whole
+ * growth, and a leak of one page a cycle sits at its edge: two or more are
+ * caught.  Slab objects leaked are also caught by kmemleak in the debug
+ * run.
  */
-#define LEAK_BOUND_KB	128
-
-/*
- * Pages in use are noisier than slab under Bochs: a one-off growth of up
- * to ~280 kB was seen after the warm-up, in runs whose later cycles were
- * flat.  A leak, by contrast, grows in every cycle.  So free pages are read
- * after each half of the cycles, and a leak is reported only when both
- * halves grew by HALF_BOUND_KB or more: one page per cycle is 100 kB a half.
- */
-#define HALF_BOUND_KB	64
+#define SLAB_HALF_BOUND_KB	64
+#define PAGES_BOUND_KB		320
 
 FIXTURE(module) {
 	struct mvm_kmsg kmsg;
@@ -477,7 +483,7 @@ static void cycles(struct __test_metadata *_metadata, FIXTURE_DATA(module) *self
 {
 	struct vmalloc_census base_vm, first_loaded, loaded, end_vm;
 	struct mem_reading base, mid, end;
-	long half1, half2;
+	long half1, half2, s_half1, s_half2;
 	int i;
 
 	if (module_loaded())
@@ -508,17 +514,21 @@ static void cycles(struct __test_metadata *_metadata, FIXTURE_DATA(module) *self
 	       base.sunreclaim_kb, end.sunreclaim_kb, base.free_kb, end.free_kb,
 	       CYCLES);
 
-	EXPECT_GT(LEAK_BOUND_KB, end.sunreclaim_kb - base.sunreclaim_kb)
-		TH_LOG("unreclaimable slab grew by %ld kB in %d cycles",
-		       end.sunreclaim_kb - base.sunreclaim_kb, CYCLES);
+	s_half1 = mid.sunreclaim_kb - base.sunreclaim_kb;
+	s_half2 = end.sunreclaim_kb - mid.sunreclaim_kb;
+	TH_LOG("unreclaimable slab grew by %ld kB, then %ld kB, over two halves of %d cycles",
+	       s_half1, s_half2, CYCLES / 2);
+	EXPECT_FALSE(s_half1 >= SLAB_HALF_BOUND_KB && s_half2 >= SLAB_HALF_BOUND_KB)
+		TH_LOG("unreclaimable slab grew in both halves: a leak");
 	half1 = base.free_kb - mid.free_kb;
 	half2 = mid.free_kb - end.free_kb;
 	TH_LOG("pages in use grew by %ld kB, then %ld kB, over two halves of %d cycles",
 	       half1, half2, CYCLES / 2);
-	EXPECT_FALSE(half1 >= HALF_BOUND_KB && half2 >= HALF_BOUND_KB)
-		TH_LOG("pages in use grew in both halves: a leak");
-	if (end.sunreclaim_kb - base.sunreclaim_kb >= LEAK_BOUND_KB ||
-	    (half1 >= HALF_BOUND_KB && half2 >= HALF_BOUND_KB))
+	EXPECT_GT(PAGES_BOUND_KB, half1 + half2)
+		TH_LOG("pages in use grew by %ld kB in %d cycles: a leak",
+		       half1 + half2, CYCLES);
+	if ((s_half1 >= SLAB_HALF_BOUND_KB && s_half2 >= SLAB_HALF_BOUND_KB) ||
+	    half1 + half2 >= PAGES_BOUND_KB)
 		meminfo_print_changes(&base.all, &end.all);
 	EXPECT_EQ(0, end_vm.ours)
 		TH_LOG("vmallocinfo names minivmm after its unload");
@@ -545,14 +555,6 @@ TEST_F_TIMEOUT(module, killed_vmm_cycles, 600)
 	if (r == -ENOTTY)
 		SKIP(return, "MINIVMM_RUN: ENOTTY (no backend)");
 	ASSERT_EQ(0, r) TH_LOG("MINIVMM_RUN probe: %s", strerror(-r));
-	/*
-	 * Known open bug: on SVM (QEMU TCG) a SIGKILLed VMM spinning in its
-	 * guest has hung the machine intermittently, so these cycles would
-	 * stall the whole run.  Reported as a skip, never a pass, until it
-	 * is fixed; VMX runs them.
-	 */
-	if (mvm_cpuinfo_has("svm") == 1)
-		SKIP(return, "known open bug: SIGKILLed VMM on SVM hangs intermittently");
 	cycles(_metadata, self, true);
 }
 
