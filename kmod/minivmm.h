@@ -384,6 +384,17 @@ void mvm_exit_fail_entry(struct mvm_vcpu *vcpu, u64 hw_reason);
 int mvm_handle_hlt(struct mvm_vcpu *vcpu);
 int mvm_handle_shutdown(struct mvm_vcpu *vcpu);
 
+/*
+ * A nested-paging fault as both vendors' exit information describes it
+ * (VMX: EPT-violation qualification; SVM: NPF EXITINFO1), decoded by
+ * vmx_decode_ept_qual() / svm_decode_npf().
+ */
+struct mvm_gpa_fault {
+	bool write;		/* the access was a write */
+	bool fetch;		/* ... an instruction fetch */
+	bool bad_entry;		/* a reserved bit in an entry: a host bug */
+};
+
 /* fault.c: guest memory behind the nested page table */
 int mvm_handle_page_fault(struct mvm_vcpu *vcpu, u64 gpa, bool write,
 			  bool fetch);

@@ -268,23 +268,36 @@ static int svm_handle_io(struct mvm_vcpu *vcpu)
 }
 
 /*
- * A nested page fault (APM 15.25.6): EXITINFO2 is the guest-physical
- * address, EXITINFO1 an error code.  A reserved-bit fault means minivmm
- * wrote a bad NPT entry.
+ * NPF EXITINFO1 (APM Vol. 2 15.25.6) has the #PF error code's layout: bit 1
+ * write, 3 a reserved bit set in an entry, 4 instruction fetch; bits 32/33
+ * tell a fault on the final address from one on a guest page-table read,
+ * which the fault path treats alike.
+ */
+VISIBLE_IF_KUNIT void svm_decode_npf(u64 info, struct mvm_gpa_fault *f)
+{
+	f->write = info & NPF_WRITE;
+	f->fetch = info & NPF_FETCH;
+	f->bad_entry = info & NPF_RSVD;
+}
+EXPORT_SYMBOL_IF_KUNIT(svm_decode_npf);
+
+/*
+ * A nested page fault: EXITINFO2 is the guest-physical address.  A
+ * reserved-bit fault means minivmm wrote a bad NPT entry.
  */
 static int svm_handle_npf(struct mvm_vcpu *vcpu)
 {
 	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
-	u64 err = c->exit_info_1;
+	struct mvm_gpa_fault f;
 
-	if (WARN_ON_ONCE(err & NPF_RSVD)) {
+	svm_decode_npf(c->exit_info_1, &f);
+	if (WARN_ON_ONCE(f.bad_entry)) {
 		mvm_exit_internal_error(vcpu,
 					MINIVMM_INTERNAL_ERROR_UNHANDLED_EXIT,
-					c->exit_code, err);
+					c->exit_code, c->exit_info_1);
 		return 0;
 	}
-	return mvm_handle_page_fault(vcpu, c->exit_info_2, err & NPF_WRITE,
-				     err & NPF_FETCH);
+	return mvm_handle_page_fault(vcpu, c->exit_info_2, f.write, f.fetch);
 }
 
 /*

@@ -102,6 +102,7 @@ struct svm_io_exit {
 
 #if IS_ENABLED(CONFIG_KUNIT)
 void svm_decode_ioio(u64 info, struct svm_io_exit *io);
+void svm_decode_npf(u64 info, struct mvm_gpa_fault *f);
 #endif
 int svm_handle_exit(struct mvm_vcpu *vcpu);
 int svm_skip_instruction(struct mvm_vcpu *vcpu);

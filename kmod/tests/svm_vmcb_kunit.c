@@ -423,6 +423,39 @@ static void svm_vmcb_ioio_decode(struct kunit *test)
 	}
 }
 
+/*
+ * NPF EXITINFO1 (APM Vol. 2 15.25.6): the #PF error code's bits (0 present,
+ * 1 write, 2 user, 3 reserved bit, 4 fetch) plus bit 32 (fault on the final
+ * address) or 33 (on a guest page-table access).
+ */
+static void svm_vmcb_npf_decode(struct kunit *test)
+{
+	static const struct {
+		u64 info;
+		bool write, fetch, bad_entry;
+	} c[] = {
+		{ 0x100000004ULL, false, false, false },	/* user read */
+		{ 0x100000006ULL, true, false, false },	/* user write */
+		{ 0x100000007ULL, true, false, false },	/* write, present */
+		{ 0x100000014ULL, false, true, false },	/* user fetch */
+		{ 0x200000004ULL, false, false, false },	/* guest PT read */
+		{ 0x200000006ULL, true, false, false },	/* guest A/D update */
+		{ 0x10000000fULL, true, false, true },	/* reserved bit */
+		{ 0x0, false, false, false },
+	};
+	struct mvm_gpa_fault f;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		memset(&f, 0xa5, sizeof(f));
+		svm_decode_npf(c[i].info, &f);
+		KUNIT_EXPECT_EQ_MSG(test, f.write, c[i].write, "case %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, f.fetch, c[i].fetch, "case %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, f.bad_entry, c[i].bad_entry,
+				    "case %d", i);
+	}
+}
+
 static struct kunit_case svm_vmcb_cases[] = {
 	KUNIT_CASE(svm_vmcb_reset_state),
 	KUNIT_CASE(svm_vmcb_msrpm),
@@ -432,6 +465,7 @@ static struct kunit_case svm_vmcb_cases[] = {
 	KUNIT_CASE(svm_vmcb_exceptions),
 	KUNIT_CASE(svm_vmcb_reinjection),
 	KUNIT_CASE(svm_vmcb_ioio_decode),
+	KUNIT_CASE(svm_vmcb_npf_decode),
 	{}
 };
 

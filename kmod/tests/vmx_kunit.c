@@ -554,6 +554,41 @@ static void vmx_cr_qual(struct kunit *test)
 	}
 }
 
+/*
+ * Table 28-7: bits 2:0 the access (read, write, fetch), 5:3 what the EPT
+ * entry allowed, 7 linear address valid, 8 final translation, 12 NMI
+ * unblocking.  Only the access may reach the fault path.
+ */
+static void vmx_ept_qual(struct kunit *test)
+{
+	static const struct {
+		u64 qual;
+		bool write, fetch;
+	} c[] = {
+		{ 0x181, false, false },	/* data read, not present */
+		{ 0x182, true, false },		/* data write */
+		{ 0x18a, true, false },		/* write to a read-only page */
+		{ 0x184, false, true },		/* fetch */
+		{ 0x1bc, false, true },		/* fetch, entry allowed rwx */
+		{ 0x039, false, false },	/* read, no GLA, rwx bits */
+		{ 0x1002, true, false },	/* write, NMI unblocking */
+		{ 0x000, false, false },
+	};
+	struct mvm_gpa_fault f;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		memset(&f, 0xa5, sizeof(f));
+		vmx_decode_ept_qual(c[i].qual, &f);
+		KUNIT_EXPECT_EQ_MSG(test, f.write, c[i].write, "qual %#llx",
+				    c[i].qual);
+		KUNIT_EXPECT_EQ_MSG(test, f.fetch, c[i].fetch, "qual %#llx",
+				    c[i].qual);
+		KUNIT_EXPECT_FALSE_MSG(test, f.bad_entry, "qual %#llx",
+				       c[i].qual);
+	}
+}
+
 static struct kunit_case vmx_cases[] = {
 	KUNIT_CASE(vmx_ctl_fits_wanted_where_allowed),
 	KUNIT_CASE(vmx_ctl_forced_bits_kept),
@@ -574,6 +609,7 @@ static struct kunit_case vmx_cases[] = {
 	KUNIT_CASE(vmx_cr4_fixed1),
 	KUNIT_CASE_PARAM(vmx_io_qual, vmx_io_gen_params),
 	KUNIT_CASE(vmx_cr_qual),
+	KUNIT_CASE(vmx_ept_qual),
 	{}
 };
 

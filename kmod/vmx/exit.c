@@ -418,14 +418,28 @@ static int vmx_handle_xsetbv(struct mvm_vcpu *vcpu)
 	return mvm_emulate_xsetbv(vcpu);
 }
 
-/* Qualification: SDM Vol. 3C 28.2.1, Table 28-7. */
+/*
+ * EPT-violation qualification, SDM Vol. 3C 28.2.1, Table 28-7: bit 0 read,
+ * 1 write, 2 instruction fetch (the access); 3-5 what the entry allowed;
+ * 7 guest linear address valid, 8 the access was to the final translation.
+ * Only the access matters to the fault path.  A misconfigured entry is a
+ * different exit (EPT misconfiguration), so @bad_entry stays false here.
+ */
+VISIBLE_IF_KUNIT void vmx_decode_ept_qual(u64 qual, struct mvm_gpa_fault *f)
+{
+	f->write = qual & EPT_VIOLATION_ACC_WRITE;
+	f->fetch = qual & EPT_VIOLATION_ACC_INSTR;
+	f->bad_entry = false;
+}
+EXPORT_SYMBOL_IF_KUNIT(vmx_decode_ept_qual);
+
 static int vmx_handle_ept_violation(struct mvm_vcpu *vcpu)
 {
-	unsigned long qual = vmcs_readl(EXIT_QUALIFICATION);
+	struct mvm_gpa_fault f;
 
+	vmx_decode_ept_qual(vmcs_readl(EXIT_QUALIFICATION), &f);
 	return mvm_handle_page_fault(vcpu, vmcs_read64(GUEST_PHYSICAL_ADDRESS),
-				     qual & EPT_VIOLATION_ACC_WRITE,
-				     qual & EPT_VIOLATION_ACC_INSTR);
+				     f.write, f.fetch);
 }
 
 /* An entry minivmm wrote wrongly (SDM Vol. 3C 29.3.3.1): a host bug. */

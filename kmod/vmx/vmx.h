@@ -196,6 +196,7 @@ bool vmx_cr0_valid(u64 cr0);
 bool vmx_cr4_valid(u64 cr4);
 void vmx_decode_cr_qual(u64 qual, struct vmx_cr_qual *q);
 void vmx_decode_io_qual(u64 qual, struct vmx_io_qual *q);
+void vmx_decode_ept_qual(u64 qual, struct mvm_gpa_fault *f);
 #endif
 
 /* ept.c */
