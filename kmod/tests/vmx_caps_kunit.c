@@ -114,6 +114,8 @@ static const struct vmx_caps_change vmx_refusals[] = {
 	       0, BASIC_PA32, "32-bit"),
 	CHANGE("VMCS memory type uncacheable", basic,
 	       BASIC_MEMTYPE_MASK, BASIC_MEMTYPE(0), "write-back"),
+	CHANGE("no TRUE capability MSRs", basic,
+	       BASIC_TRUE_CTLS, 0, "TRUE"),
 	CHANGE("no secondary controls", procbased,
 	       PROC_SECONDARY, 0, "secondary"),
 	CHANGE("no EPT", procbased2, PROC2_EPT, 0, "EPT"),

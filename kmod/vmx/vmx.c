@@ -58,6 +58,14 @@ const char *vmx_check_caps(const struct vmx_cap_msrs *m, struct mvm_caps *caps)
 		return "VMX structures are limited to 32-bit physical addresses";
 	if (VMX_BASIC_MEMTYPE(m->basic) != VMX_BASIC_MEMTYPE_WB)
 		return "VMX structures cannot be write-back cached";
+	/*
+	 * Bit 55: the IA32_VMX_TRUE_*_CTLS MSRs exist (SDM Vol. 3D A.2).
+	 * Without them CR3-load/store exiting are default1 and cannot be
+	 * cleared, and minivmm does not emulate MOV CR3.  Every CPU with
+	 * unrestricted guest has them.
+	 */
+	if (!(m->basic & BIT_ULL(55)))
+		return "VMX has no TRUE capability MSRs (CR3-access exiting could not be turned off)";
 	if (!(proc_allowed1 & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS))
 		return "VMX has no secondary processor-based controls";
 	if (!(proc2_allowed1 & SECONDARY_EXEC_ENABLE_EPT))
