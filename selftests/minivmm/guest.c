@@ -328,6 +328,33 @@ int guest_get_sregs(struct guest *g, struct minivmm_sregs *sregs)
 }
 
 /*
+ * One MSR through MINIVMM_GET_MSRS / MINIVMM_SET_MSRS.  Returns what the
+ * ioctl returns: the number of MSRs done (1, or 0 for one the kernel
+ * refuses), or -1 with errno set.
+ */
+int guest_get_msr(struct guest *g, uint32_t index, uint64_t *data)
+{
+	struct {
+		struct minivmm_msrs hdr;
+		struct minivmm_msr_entry e;
+	} m = { .hdr.nmsrs = 1, .e.index = index };
+	int r = ioctl(g->vcpu, MINIVMM_GET_MSRS, &m);
+
+	*data = m.e.data;
+	return r;
+}
+
+int guest_set_msr(struct guest *g, uint32_t index, uint64_t data)
+{
+	struct {
+		struct minivmm_msrs hdr;
+		struct minivmm_msr_entry e;
+	} m = { .hdr.nmsrs = 1, .e.index = index, .e.data = data };
+
+	return ioctl(g->vcpu, MINIVMM_SET_MSRS, &m);
+}
+
+/*
  * The run page is the kernel's to fill: check where it says the data is
  * before following it.
  */

@@ -86,6 +86,8 @@ int guest_run(struct guest *g);
 int guest_get_regs(struct guest *g, struct minivmm_regs *regs);
 int guest_set_regs(struct guest *g, const struct minivmm_regs *regs);
 int guest_get_sregs(struct guest *g, struct minivmm_sregs *sregs);
+int guest_get_msr(struct guest *g, uint32_t index, uint64_t *data);
+int guest_set_msr(struct guest *g, uint32_t index, uint64_t data);
 
 /* The data of the current I/O exit, as a little-endian value of io.size. */
 uint32_t guest_io_data(struct guest *g);

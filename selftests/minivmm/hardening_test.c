@@ -71,28 +71,6 @@ FIXTURE_TEARDOWN(hard)
 	guest_close(&self->g);
 }
 
-static int msr_get(struct guest *g, uint32_t index, uint64_t *data)
-{
-	struct {
-		struct minivmm_msrs hdr;
-		struct minivmm_msr_entry e;
-	} m = { .hdr.nmsrs = 1, .e.index = index };
-	int r = ioctl(g->vcpu, MINIVMM_GET_MSRS, &m);
-
-	*data = m.e.data;
-	return r;
-}
-
-static int msr_set(struct guest *g, uint32_t index, uint64_t data)
-{
-	struct {
-		struct minivmm_msrs hdr;
-		struct minivmm_msr_entry e;
-	} m = { .hdr.nmsrs = 1, .e.index = index, .e.data = data };
-
-	return ioctl(g->vcpu, MINIVMM_SET_MSRS, &m);
-}
-
 /* Point the guest at its WRMSR (the start of guests/msr.S) with ECX/EDX:EAX. */
 static void set_wrmsr(struct __test_metadata *_metadata, struct guest *g,
 		      uint64_t rip, uint32_t index, uint64_t value)
@@ -144,7 +122,7 @@ TEST_F(hard, host_state_survives)
 			TH_LOG("MSR %#x low", hostile[i].index);
 		EXPECT_EQ(hostile[i].value >> 32, (uint32_t)regs.rdx)
 			TH_LOG("MSR %#x high", hostile[i].index);
-		ASSERT_EQ(1, msr_get(g, hostile[i].index, &v));
+		ASSERT_EQ(1, guest_get_msr(g, hostile[i].index, &v));
 		EXPECT_EQ(hostile[i].value, v) TH_LOG("MSR %#x", hostile[i].index);
 		host_still_works(_metadata, hostile[i].index);
 	}
@@ -161,14 +139,14 @@ TEST_F(hard, non_canonical_refused)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(addr_msrs); i++) {
-		ASSERT_EQ(1, msr_get(g, addr_msrs[i], &before));
+		ASSERT_EQ(1, guest_get_msr(g, addr_msrs[i], &before));
 		/* Processing stops at the refused entry: 0 done. */
-		EXPECT_EQ(0, msr_set(g, addr_msrs[i], NON_CANONICAL))
+		EXPECT_EQ(0, guest_set_msr(g, addr_msrs[i], NON_CANONICAL))
 			TH_LOG("SET_MSRS %#x accepted a non-canonical value", addr_msrs[i]);
-		ASSERT_EQ(1, msr_get(g, addr_msrs[i], &v));
+		ASSERT_EQ(1, guest_get_msr(g, addr_msrs[i], &v));
 		EXPECT_EQ(before, v) TH_LOG("MSR %#x changed", addr_msrs[i]);
 		/* A canonical value is still taken. */
-		EXPECT_EQ(1, msr_set(g, addr_msrs[i], 0xffff800000008000ULL))
+		EXPECT_EQ(1, guest_set_msr(g, addr_msrs[i], 0xffff800000008000ULL))
 			TH_LOG("MSR %#x", addr_msrs[i]);
 	}
 }

@@ -365,28 +365,6 @@ TEST_F(run, cpuid_set_cpuid2)
 	free(c);
 }
 
-static int msr_get(struct guest *g, uint32_t index, uint64_t *data)
-{
-	struct {
-		struct minivmm_msrs hdr;
-		struct minivmm_msr_entry e;
-	} m = { .hdr.nmsrs = 1, .e.index = index };
-	int r = ioctl(g->vcpu, MINIVMM_GET_MSRS, &m);
-
-	*data = m.e.data;
-	return r;
-}
-
-static int msr_set(struct guest *g, uint32_t index, uint64_t data)
-{
-	struct {
-		struct minivmm_msrs hdr;
-		struct minivmm_msr_entry e;
-	} m = { .hdr.nmsrs = 1, .e.index = index, .e.data = data };
-
-	return ioctl(g->vcpu, MINIVMM_SET_MSRS, &m);
-}
-
 /*
  * guests/msr.S: WRMSR and RDMSR of a known MSR stay in the kernel, in both
  * directions between the guest and MINIVMM_GET/SET_MSRS; RDMSR and WRMSR of
@@ -411,12 +389,12 @@ TEST_F(run, msr)
 	GUEST_GET_REGS(g, &regs);
 	EXPECT_EQ((uint32_t)star, regs.rax);
 	EXPECT_EQ(star >> 32, regs.rdx);
-	ASSERT_EQ(1, msr_get(g, MSR_STAR, &v)) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(1, guest_get_msr(g, MSR_STAR, &v)) TH_LOG("%s", strerror(errno));
 	EXPECT_EQ(star, v);
 	rip_phase2 = regs.rip;
 
 	/* A value set from userspace is what the guest reads. */
-	ASSERT_EQ(1, msr_set(g, MSR_LSTAR, lstar)) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(1, guest_set_msr(g, MSR_LSTAR, lstar)) TH_LOG("%s", strerror(errno));
 	regs.rcx = MSR_LSTAR;
 	regs.rax = regs.rdx = 0;
 	GUEST_SET_REGS(g, &regs);
@@ -443,7 +421,7 @@ TEST_F(run, msr)
 			TH_LOG("#GP at %02x %02x", insn[0], insn[1]);
 	}
 	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
-	ASSERT_EQ(0, msr_get(g, MSR_UNKNOWN, &v));
+	ASSERT_EQ(0, guest_get_msr(g, MSR_UNKNOWN, &v));
 }
 
 static void nop_handler(int sig)
