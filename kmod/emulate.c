@@ -353,6 +353,7 @@ static void mvm_advance_rip(struct mvm_vcpu *vcpu, enum mvm_cpu_mode mode,
 	else if (mode == MVM_MODE_32)
 		rip = (u32)rip;
 	vcpu->rip = rip;
+	mvm_insn_done(vcpu);
 }
 
 /*

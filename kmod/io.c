@@ -67,6 +67,7 @@ VISIBLE_IF_KUNIT int mvm_complete_pio_in(struct mvm_vcpu *vcpu)
 	else
 		vcpu->regs[MVM_RAX] = (vcpu->regs[MVM_RAX] & ~0xffULL) | (u8)val;
 	vcpu->rip += vcpu->pending.insn_len;
+	mvm_insn_done(vcpu);
 	return 1;
 }
 EXPORT_SYMBOL_IF_KUNIT(mvm_complete_pio_in);
@@ -74,6 +75,7 @@ EXPORT_SYMBOL_IF_KUNIT(mvm_complete_pio_in);
 static int mvm_complete_pio_out(struct mvm_vcpu *vcpu)
 {
 	vcpu->rip += vcpu->pending.insn_len;
+	mvm_insn_done(vcpu);
 	return 1;
 }
 
@@ -92,13 +94,16 @@ VISIBLE_IF_KUNIT void mvm_string_advance(struct mvm_vcpu *vcpu, int reg)
 	mvm_write_addr_reg(vcpu, reg, vcpu->regs[reg] + step, abytes);
 	if (!vcpu->pending.rep) {
 		vcpu->rip += vcpu->pending.insn_len;
+		mvm_insn_done(vcpu);
 		return;
 	}
 	rcx = (vcpu->regs[MVM_RCX] & mvm_addr_mask(abytes)) -
 	      vcpu->pending.count;
 	mvm_write_addr_reg(vcpu, MVM_RCX, rcx, abytes);
-	if (!(rcx & mvm_addr_mask(abytes)))
+	if (!(rcx & mvm_addr_mask(abytes))) {
 		vcpu->rip += vcpu->pending.insn_len;
+		mvm_insn_done(vcpu);
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(mvm_string_advance);
 
@@ -157,6 +162,7 @@ VISIBLE_IF_KUNIT int mvm_string_io(struct mvm_vcpu *vcpu,
 	if (!count) {
 		/* rep with RCX = 0 does nothing (SDM vol 2 "REP"). */
 		vcpu->rip += vcpu->pending.insn_len;
+		mvm_insn_done(vcpu);
 		return 1;
 	}
 	off = vcpu->regs[in ? MVM_RDI : MVM_RSI] & mvm_addr_mask(abytes);

@@ -135,6 +135,13 @@ struct mvm_vendor_ops {
 	void (*queue_exception)(struct mvm_vcpu *vcpu, u8 vector,
 				bool has_error, u32 error_code);
 
+	/*
+	 * The kernel completed an instruction for a guest running with
+	 * RFLAGS.TF: set DR6.BS and queue the single-step #DB the CPU would
+	 * have raised after it (SDM Vol. 3A 18.3.1.4; APM Vol. 2 13.1.3.1).
+	 */
+	void (*single_step)(struct mvm_vcpu *vcpu);
+
 	/* Segments, control registers, EFER; set_sregs validates. */
 	void (*get_sregs)(struct mvm_vcpu *vcpu, struct minivmm_sregs *sregs);
 	int (*set_sregs)(struct mvm_vcpu *vcpu,
@@ -325,6 +332,17 @@ struct mvm_vm {
 
 /* main.c: the module, /dev/minivmm and the system fd ioctls */
 extern const struct mvm_vendor_ops *mvm_ops;
+
+/*
+ * Call after moving RIP past an instruction the kernel completed for the
+ * guest (skip_instruction, port I/O, MMIO).  A REP string instruction
+ * traps once, when the whole string is done, not after each iteration.
+ */
+static inline void mvm_insn_done(struct mvm_vcpu *vcpu)
+{
+	if (vcpu->rflags & X86_EFLAGS_TF)
+		mvm_ops->single_step(vcpu);
+}
 
 /* hw.c: turning VMX/SVM on and off across CPUs */
 int mvm_hw_init(void);

@@ -151,11 +151,14 @@ int svm_skip_instruction(struct mvm_vcpu *vcpu)
 		vcpu->rip = svm_wrap_rip(vmcb, vcpu->rip + len);
 	}
 	vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
-	if (vcpu->rflags & X86_EFLAGS_TF) {
-		svm->dr6 |= DR_STEP;
-		svm_queue_exception(vcpu, DB_VECTOR, false, 0);
-	}
+	mvm_insn_done(vcpu);
 	return 0;
+}
+
+void svm_single_step(struct mvm_vcpu *vcpu)
+{
+	to_svm(vcpu)->dr6 |= DR_STEP;
+	svm_queue_exception(vcpu, DB_VECTOR, false, 0);
 }
 
 /* An instruction that could not be decoded or emulated. */

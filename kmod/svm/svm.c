@@ -423,6 +423,7 @@ static struct mvm_vendor_ops svm_ops = {
 	.handle_exit		= svm_handle_exit,
 	.skip_instruction	= svm_skip_instruction,
 	.queue_exception	= svm_queue_exception,
+	.single_step		= svm_single_step,
 	.get_sregs		= svm_get_sregs,
 	.set_sregs		= svm_set_sregs,
 	.get_msr		= svm_get_msr,

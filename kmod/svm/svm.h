@@ -106,6 +106,7 @@ void svm_decode_npf(u64 info, struct mvm_gpa_fault *f);
 #endif
 int svm_handle_exit(struct mvm_vcpu *vcpu);
 int svm_skip_instruction(struct mvm_vcpu *vcpu);
+void svm_single_step(struct mvm_vcpu *vcpu);
 void svm_queue_exception(struct mvm_vcpu *vcpu, u8 vector, bool has_error,
 			 u32 error_code);
 void svm_complete_interrupts(struct svm_vcpu *svm);

@@ -181,7 +181,23 @@ int vmx_skip_instruction(struct mvm_vcpu *vcpu)
 		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
 			     intr & ~(GUEST_INTR_STATE_STI |
 				      GUEST_INTR_STATE_MOV_SS));
+	mvm_insn_done(vcpu);
 	return 1;
+}
+
+void vmx_single_step(struct mvm_vcpu *vcpu)
+{
+	/*
+	 * The #DB goes in as an injected event.  A single-step trap the CPU
+	 * left pending for the instruction that exited (the guest's pending
+	 * debug exceptions, SDM Vol. 3C 25.4.2 and 27.3.4) would be a second
+	 * one; Bochs records BS there on CPUID and OUT exits of a guest
+	 * running with TF.
+	 */
+	vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS,
+		    vmcs_readl(GUEST_PENDING_DBG_EXCEPTIONS) & ~DR_STEP);
+	to_vmx(vcpu)->dr6 |= DR_STEP;
+	vmx_queue_exception(vcpu, X86_TRAP_DB, false, 0);
 }
 
 /*

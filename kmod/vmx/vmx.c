@@ -171,6 +171,7 @@ static struct mvm_vendor_ops vmx_ops = {
 	.handle_exit		= vmx_handle_exit,
 	.skip_instruction	= vmx_skip_instruction,
 	.queue_exception	= vmx_queue_exception,
+	.single_step		= vmx_single_step,
 	.get_sregs		= vmx_get_sregs,
 	.set_sregs		= vmx_set_sregs,
 	.get_msr		= vmx_get_msr,

@@ -161,6 +161,7 @@ void vmx_set_soft_msr(struct vmx_vcpu *vmx, enum vmx_soft_msr i, u64 data);
 void vmx_vcpu_enter(struct mvm_vcpu *vcpu);
 int vmx_handle_exit(struct mvm_vcpu *vcpu);
 int vmx_skip_instruction(struct mvm_vcpu *vcpu);
+void vmx_single_step(struct mvm_vcpu *vcpu);
 void vmx_queue_exception(struct mvm_vcpu *vcpu, u8 vector, bool has_error,
 			 u32 error_code);
 

@@ -48,6 +48,21 @@
  */
 #define ADDR(label)		(GUEST_CODE + (label) - guest_start)
 
+/*
+ * Guest code (64-bit): point IDT entry @vector at @handler, a present DPL 0
+ * interrupt gate in the 64-bit code segment (SDM Vol. 3A 6.14.1).  Uses
+ * RAX and RDI.
+ */
+#define IDT_GATE64(vector, handler)					\
+	mov	$ADDR(handler), %eax;					\
+	mov	$GUEST_IDT + (vector) * 16, %edi;			\
+	mov	%ax, (%rdi);		/* offset 15:0 */		\
+	movw	$SEL_CODE64, 2(%rdi);					\
+	movw	$0x8e00, 4(%rdi);	/* present, DPL 0, int gate */	\
+	shr	$16, %eax;						\
+	mov	%ax, 6(%rdi);		/* offset 31:16 */		\
+	movq	$0, 8(%rdi)		/* offset 63:32, reserved */
+
 /* Probe guest (guests/probe.S) commands: IN from PORT_CMD. */
 #define PROBE_HLT		0	/* hlt, then read the next command */
 #define PROBE_READ		1	/* in: size, address lo, hi; out: value lo, hi */

@@ -424,6 +424,60 @@ TEST_F(run, msr)
 	ASSERT_EQ(0, guest_get_msr(g, MSR_UNKNOWN, &v));
 }
 
+/*
+ * Reads one #DB report of guests/single_step.S: vector, return RIP, DR6.
+ * The two bytes before the RIP must be @insn (the trapped instruction) and
+ * the byte at it @next: the trap came after the instruction, not before.
+ */
+static void expect_single_step(struct __test_metadata *_metadata,
+			       struct guest *g, const char *what,
+			       uint8_t insn0, uint8_t insn1, uint8_t next)
+{
+	uint8_t *p;
+	uint32_t rip;
+
+	GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, PORT_EXCEPTION, 4);
+	EXPECT_EQ(1, guest_io_data(g)) TH_LOG("%s: vector", what);
+	GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, PORT_EXCEPTION, 4);
+	rip = guest_io_data(g);
+	p = guest_gpa(g, rip - 2, 3);
+	ASSERT_NE(NULL, p) TH_LOG("%s: RIP %#x", what, rip);
+	EXPECT_TRUE(p[0] == insn0 && p[1] == insn1 && p[2] == next)
+		TH_LOG("%s: #DB returns to %#x after %02x %02x, before %02x",
+		       what, rip, p[0], p[1], p[2]);
+	GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, PORT_EXCEPTION, 4);
+	EXPECT_TRUE(guest_io_data(g) & (1u << 14))
+		TH_LOG("%s: DR6 %#x, BS clear", what, guest_io_data(g));
+}
+
+/*
+ * guests/single_step.S: with RFLAGS.TF set, an instruction the kernel
+ * completes for the guest (CPUID), or completes on the next RUN (OUT, an
+ * MMIO store), is followed by the single-step #DB the CPU would raise,
+ * with DR6.BS set, and only one.
+ */
+TEST_F(run, single_step)
+{
+	struct guest *g = &self->g;
+	int i;
+
+	GUEST_START(g, single_step, GUEST_LONG64);
+	/* CPUID is 0f a2; PUSHFQ (9c) follows. */
+	expect_single_step(_metadata, g, "cpuid", 0x0f, 0xa2, 0x9c);
+	GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, PORT_REPORT, 4);
+	/* OUT imm8, EAX is e7 ib; MOV $imm32, EDI (bf) follows. */
+	expect_single_step(_metadata, g, "out", 0xe7, PORT_REPORT, 0xbf);
+	/* The same MMIO store twice, without TF, then with it. */
+	for (i = 0; i < 2; i++) {
+		GUEST_RUN_EXPECT(g, MINIVMM_EXIT_MMIO);
+		EXPECT_EQ(GUEST_MMIO, g->run->mmio.phys_addr);
+		EXPECT_TRUE(g->run->mmio.is_write);
+	}
+	/* MOV EAX, (RDI) is 89 07; HLT (f4) follows. */
+	expect_single_step(_metadata, g, "mmio", 0x89, 0x07, 0xf4);
+	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
+}
+
 static void nop_handler(int sig)
 {
 	(void)sig;

@@ -12,14 +12,7 @@
 	.code64
 guest_start:
 	mov	%eax, %r8d
-	mov	$ADDR(gp_handler), %eax
-	mov	$GUEST_IDT + 13 * 16, %edi
-	mov	%ax, (%rdi)			/* offset 15:0 */
-	movw	$SEL_CODE64, 2(%rdi)
-	movw	$0x8e00, 4(%rdi)		/* present, DPL 0, interrupt gate */
-	shr	$16, %eax
-	mov	%ax, 6(%rdi)			/* offset 31:16 */
-	movq	$0, 8(%rdi)			/* offset 63:32, reserved */
+	IDT_GATE64(13, gp_handler)
 	lidt	ADDR(idtr)
 	mov	%r8d, %eax
 	wrmsr
