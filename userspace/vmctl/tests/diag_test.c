@@ -26,31 +26,8 @@
 #include <linux/minivmm.h>
 
 #include "vmctl.h"
+#include "tap.h"
 
-static int nr_run, nr_failed;
-
-static void check(bool cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void check(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	nr_run++;
-	if (!cond)
-		nr_failed++;
-	printf("%sok %d - ", cond ? "" : "not ", nr_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
-
-static void skip(const char *why, const char *what)
-{
-	nr_run++;
-	printf("ok %d - %s # SKIP %s\n", nr_run, what, why);
-}
 
 static bool has(const char *s, const char *part)
 {
@@ -611,9 +588,5 @@ int main(int argc, char **argv)
 	test_cli(argv[1]);
 
 	nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	printf("1..%d\n", nr_run);
-	/* The summary line test runners read, after the TAP stream. */
-	printf("diag_test: %d passed, %d failed\n", nr_run - nr_failed,
-	       nr_failed);
-	return nr_failed ? 1 : 0;
+	return tap_done("diag_test");
 }

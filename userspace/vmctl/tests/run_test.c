@@ -24,33 +24,10 @@
 #include <unistd.h>
 
 #include "vmctl.h"
+#include "tap.h"
 #include "run.h"
 
-static int nr_run, nr_failed;
 static char tmpdir[256];
-
-static void check(bool cond, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void check(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	nr_run++;
-	if (!cond)
-		nr_failed++;
-	printf("%sok %d - ", cond ? "" : "not ", nr_run);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
-
-static void skip(const char *why, const char *what)
-{
-	nr_run++;
-	printf("ok %d - %s # SKIP %s\n", nr_run, what, why);
-}
 
 /* ---- the option parser ---- */
 
@@ -900,8 +877,5 @@ int main(int argc, char **argv)
 		}
 		rmdir(tmpdir);
 	}
-	printf("1..%d\n", nr_run);
-	printf("run_test: %d passed, %d failed\n", nr_run - nr_failed,
-	       nr_failed);
-	return nr_failed ? 1 : 0;
+	return tap_done("run_test");
 }
