@@ -120,15 +120,16 @@ static int mvm_map_page(struct mvm_vm *vm, const struct mvm_memslot *slot,
 }
 
 /*
- * An EPT violation or NPF at @gpa.  Returns 1 to re-enter the guest, 0
- * when the access became an MMIO exit for userspace, -errno to fail RUN.
+ * An EPT violation or NPF, decoded into @f.  Returns 1 to re-enter the
+ * guest, 0 when the access became an MMIO exit for userspace (or an
+ * internal error), -errno to fail RUN.
  */
-int mvm_handle_page_fault(struct mvm_vcpu *vcpu, u64 gpa, bool write,
-			  bool fetch)
+int mvm_handle_page_fault(struct mvm_vcpu *vcpu, const struct mvm_gpa_fault *f)
 {
 	struct mvm_vm *vm = vcpu->vm;
 	const struct mvm_memslot *slot;
-	u64 leaf, page_gpa = gpa & PAGE_MASK;
+	u64 gpa = f->gpa, leaf, page_gpa = gpa & PAGE_MASK;
+	bool write = f->write;
 	int r;
 
 	mutex_lock(&vm->slots_lock);
@@ -137,6 +138,18 @@ int mvm_handle_page_fault(struct mvm_vcpu *vcpu, u64 gpa, bool write,
 		/* Not RAM (or not writable RAM): the VMM emulates it. */
 		mutex_unlock(&vm->slots_lock);
 		mvm_stat_exit(vcpu, MVM_EXIT_KIND_MMIO);
+		/*
+		 * Unless the CPU made the access while delivering an event
+		 * (an IDT, GDT or stack in MMIO): the instruction at RIP did
+		 * not make it, and decoding it would emulate the wrong access.
+		 * KVM reports this case the same way.
+		 */
+		if (f->in_delivery) {
+			mvm_exit_internal_error(vcpu,
+						MINIVMM_INTERNAL_ERROR_DELIVERY_EV,
+						f->hw_reason, gpa);
+			return 0;
+		}
 		return mvm_handle_mmio(vcpu, gpa, write);
 	}
 

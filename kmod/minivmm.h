@@ -408,14 +408,22 @@ int mvm_handle_shutdown(struct mvm_vcpu *vcpu);
  * vmx_decode_ept_qual() / svm_decode_npf().
  */
 struct mvm_gpa_fault {
+	u64 gpa;
 	bool write;		/* the access was a write */
 	bool fetch;		/* ... an instruction fetch */
 	bool bad_entry;		/* a reserved bit in an entry: a host bug */
+	/*
+	 * The exit interrupted the delivery of an event (VMX IDT-vectoring
+	 * information, SVM EXITINTINFO): the access was the CPU's (the IDT,
+	 * the GDT, the frame it pushes), not the instruction's at RIP.
+	 * Set by the exit handler, not by the decoders.
+	 */
+	bool in_delivery;
+	u32 hw_reason;		/* the exit reason, for an error report */
 };
 
 /* fault.c: guest memory behind the nested page table */
-int mvm_handle_page_fault(struct mvm_vcpu *vcpu, u64 gpa, bool write,
-			  bool fetch);
+int mvm_handle_page_fault(struct mvm_vcpu *vcpu, const struct mvm_gpa_fault *f);
 void mvm_unmap_gpa_range(struct mvm_vm *vm, u64 gpa, u64 size);
 void mvm_mmu_destroy(struct mvm_vm *vm);
 int mvm_read_guest(struct mvm_vm *vm, u64 gpa, void *buf, unsigned int len);

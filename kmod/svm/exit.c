@@ -291,7 +291,7 @@ EXPORT_SYMBOL_IF_KUNIT(svm_decode_npf);
 static int svm_handle_npf(struct mvm_vcpu *vcpu)
 {
 	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
-	struct mvm_gpa_fault f;
+	struct mvm_gpa_fault f = {};
 
 	svm_decode_npf(c->exit_info_1, &f);
 	if (WARN_ON_ONCE(f.bad_entry)) {
@@ -300,7 +300,10 @@ static int svm_handle_npf(struct mvm_vcpu *vcpu)
 					c->exit_code, c->exit_info_1);
 		return 0;
 	}
-	return mvm_handle_page_fault(vcpu, c->exit_info_2, f.write, f.fetch);
+	f.gpa = c->exit_info_2;
+	f.in_delivery = c->exit_int_info & SVM_EXITINTINFO_VALID;
+	f.hw_reason = SVM_EXIT_NPF;
+	return mvm_handle_page_fault(vcpu, &f);
 }
 
 /*

@@ -451,11 +451,14 @@ EXPORT_SYMBOL_IF_KUNIT(vmx_decode_ept_qual);
 
 static int vmx_handle_ept_violation(struct mvm_vcpu *vcpu)
 {
-	struct mvm_gpa_fault f;
+	struct mvm_gpa_fault f = {};
 
 	vmx_decode_ept_qual(vmcs_readl(EXIT_QUALIFICATION), &f);
-	return mvm_handle_page_fault(vcpu, vmcs_read64(GUEST_PHYSICAL_ADDRESS),
-				     f.write, f.fetch);
+	f.gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+	f.in_delivery = vmcs_read32(IDT_VECTORING_INFO_FIELD) &
+			VECTORING_INFO_VALID_MASK;
+	f.hw_reason = EXIT_REASON_EPT_VIOLATION;
+	return mvm_handle_page_fault(vcpu, &f);
 }
 
 /* An entry minivmm wrote wrongly (SDM Vol. 3C 29.3.3.1): a host bug. */

@@ -478,6 +478,32 @@ TEST_F(run, single_step)
 	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
 }
 
+/*
+ * guests/delivery_mmio.S: a #UD whose frame goes to a stack in MMIO.  The
+ * CPU's write during event delivery is not an access of the instruction
+ * at RIP, so minivmm must not decode and emulate that instruction: an
+ * INTERNAL_ERROR with MINIVMM_INTERNAL_ERROR_DELIVERY_EV, the vendor's exit
+ * reason and the address in the frame.
+ */
+TEST_F(run, mmio_during_delivery)
+{
+	const uint64_t top = GUEST_MMIO + 0x1000;
+	struct guest *g = &self->g;
+	uint64_t reason, gpa;
+
+	GUEST_START(g, delivery_mmio, GUEST_LONG64);
+	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_INTERNAL_ERROR);
+	EXPECT_EQ(MINIVMM_INTERNAL_ERROR_DELIVERY_EV, g->run->internal.suberror);
+	ASSERT_EQ(2, g->run->internal.ndata);
+	reason = g->run->internal.data[0];
+	gpa = g->run->internal.data[1];
+	/* EPT violation (SDM Vol. 3D C), NPF (APM Vol. 2 15.9). */
+	EXPECT_EQ(mvm_cpuinfo_has("vmx") == 1 ? 48 : 0x400, reason);
+	/* The 64-bit frame: five quadwords below the aligned RSP. */
+	EXPECT_TRUE(gpa >= top - 40 && gpa < top) TH_LOG("gpa %#llx",
+							  (unsigned long long)gpa);
+}
+
 static void nop_handler(int sig)
 {
 	(void)sig;

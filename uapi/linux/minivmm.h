@@ -291,8 +291,9 @@ struct minivmm_run {
 #define MINIVMM_EXIT_INTR		10
 #define MINIVMM_EXIT_INTERNAL_ERROR	17
 
-/* internal.suberror values */
+/* internal.suberror values (KVM's numbers) */
 #define MINIVMM_INTERNAL_ERROR_EMULATION	1
+#define MINIVMM_INTERNAL_ERROR_DELIVERY_EV	3
 #define MINIVMM_INTERNAL_ERROR_UNHANDLED_EXIT	4
 
 /*

@@ -235,7 +235,9 @@ static int vcpu_exit_internal_error(struct vcpu_ctx *c,
 	       suberror,
 	       suberror == MINIVMM_INTERNAL_ERROR_EMULATION ? ", emulation" :
 	       suberror == MINIVMM_INTERNAL_ERROR_UNHANDLED_EXIT ?
-	       ", unhandled exit" : "", ndata ? ", data:" : "", line);
+	       ", unhandled exit" :
+	       suberror == MINIVMM_INTERNAL_ERROR_DELIVERY_EV ?
+	       ", MMIO during event delivery" : "", ndata ? ", data:" : "", line);
 	vcpu_dump_regs(c->vm);
 	c->status = VMCTL_EXIT_GUEST_FAULT;
 	return 0;
