@@ -143,8 +143,7 @@ int cmd_list(int argc, char **argv)
 	optind = 0;
 	while ((opt = getopt_long(argc, argv, ":", list_options, NULL)) != -1) {
 		if (opt != 'j')
-			return vmctl_usage_error(argv[0], "unknown option '%s'",
-						 argv[optind - 1]);
+			return vmctl_option_error(argv, opt);
 		json = true;
 	}
 	if (optind < argc)

@@ -141,12 +141,8 @@ int cmd_stats(int argc, char **argv)
 					"--vcpu wants a vCPU number, not '%s'",
 					optarg);
 			break;
-		case ':':
-			return vmctl_usage_error(argv[0], "'%s' needs a value",
-						 argv[optind - 1]);
 		default:
-			return vmctl_usage_error(argv[0], "unknown option '%s'",
-						 argv[optind - 1]);
+			return vmctl_option_error(argv, opt);
 		}
 	}
 	if (optind != argc - 1)

@@ -246,12 +246,8 @@ int cmd_top(int argc, char **argv)
 					"--iterations wants a positive number, not '%s'",
 					optarg);
 			break;
-		case ':':
-			return vmctl_usage_error(argv[0], "'%s' needs a value",
-						 argv[optind - 1]);
 		default:
-			return vmctl_usage_error(argv[0], "unknown option '%s'",
-						 argv[optind - 1]);
+			return vmctl_option_error(argv, opt);
 		}
 	}
 	if (optind < argc)

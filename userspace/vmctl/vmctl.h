@@ -10,6 +10,7 @@
 #ifndef VMCTL_H
 #define VMCTL_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -61,6 +62,20 @@ void vmctl_print_usage(FILE *out);
 void vmctl_print_cmd_help(const struct vmctl_cmd *cmd, FILE *out);
 int vmctl_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * The usage error for what getopt_long() (with ":" leading its option
+ * string) returned for argv[optind - 1]: ':' for a missing value, '?' for
+ * an unknown option.
+ */
+static inline int vmctl_option_error(char **argv, int opt)
+{
+	if (opt == ':')
+		return vmctl_usage_error(argv[0], "'%s' needs a value",
+					 argv[optind - 1]);
+	return vmctl_usage_error(argv[0], "unknown option '%s'",
+				 argv[optind - 1]);
+}
 
 /* cmd_info.c */
 int cmd_info(int argc, char **argv);
