@@ -455,8 +455,11 @@ static int vmx_handle_ept_violation(struct mvm_vcpu *vcpu)
 
 	vmx_decode_ept_qual(vmcs_readl(EXIT_QUALIFICATION), &f);
 	f.gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
-	f.in_delivery = vmcs_read32(IDT_VECTORING_INFO_FIELD) &
-			VECTORING_INFO_VALID_MASK;
+	/*
+	 * vmx_save_vectoring() has just re-queued the event this exit
+	 * interrupted, if any; entry had consumed the previous one.
+	 */
+	f.in_delivery = to_vmx(vcpu)->event.pending;
 	f.hw_reason = EXIT_REASON_EPT_VIOLATION;
 	return mvm_handle_page_fault(vcpu, &f);
 }
