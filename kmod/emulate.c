@@ -231,6 +231,30 @@ int mvm_gva_to_gpa(struct mvm_vcpu *vcpu, u64 gva, bool write, u64 *gpa)
 			      mvm_read_phys, vcpu->vm, gpa);
 }
 
+/*
+ * Write @len bytes (at most two pages' worth) at linear @gva, as a guest
+ * store would: each page translated for writing, both before any byte is
+ * written, so a fault on the second page leaves the first untouched.
+ */
+int mvm_write_guest_virt(struct mvm_vcpu *vcpu, u64 gva, const void *buf,
+			 unsigned int len)
+{
+	unsigned int n = min_t(u64, len, PAGE_SIZE - offset_in_page(gva));
+	u64 gpa[2];
+	int r;
+
+	if (len > PAGE_SIZE)
+		return -EINVAL;
+	r = mvm_gva_to_gpa(vcpu, gva, true, &gpa[0]);
+	if (!r && n < len)
+		r = mvm_gva_to_gpa(vcpu, gva + n, true, &gpa[1]);
+	if (!r)
+		r = mvm_write_guest(vcpu->vm, gpa[0], buf, n);
+	if (!r && n < len)
+		r = mvm_write_guest(vcpu->vm, gpa[1], buf + n, len - n);
+	return r;
+}
+
 /* @gva is linear: the caller has added the segment base. */
 int mvm_read_guest_virt(struct mvm_vcpu *vcpu, u64 gva, void *buf,
 			unsigned int len)

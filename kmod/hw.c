@@ -65,6 +65,15 @@ static atomic_t mvm_enable_err;
 
 static int mvm_cpuhp_state;
 
+/*
+ * mvm_hw_cpus_on()'s last answer.  Every change of mvm_cpu_on happens under
+ * mvm_hw_lock (or in syscore callbacks, when no reader runs) and drops it.
+ */
+#define MVM_HW_READ_CACHE	(HZ / 50)
+static struct cpumask mvm_hw_read_mask;
+static unsigned long mvm_hw_read_at;	/* jiffies; under mvm_hw_lock */
+static bool mvm_hw_read_valid;
+
 static int mvm_cpu_enable(void)
 {
 	int r;
@@ -82,6 +91,7 @@ static int mvm_cpu_enable(void)
 				   smp_processor_id(), mvm_ops->name, r);
 	else
 		__this_cpu_write(mvm_cpu_on, true);
+	WRITE_ONCE(mvm_hw_read_valid, false);
 	return r;
 }
 
@@ -92,6 +102,7 @@ static void mvm_cpu_disable(void)
 		return;
 	mvm_ops->cpu_disable();
 	__this_cpu_write(mvm_cpu_on, false);
+	WRITE_ONCE(mvm_hw_read_valid, false);
 }
 
 static void mvm_cpu_enable_ipi(void *unused)
@@ -162,15 +173,30 @@ static void mvm_cpu_read_ipi(void *mask)
 /*
  * Fill @mask with the CPUs on which minivmm has VMX/SVM on, as the hardware
  * itself reports it (CR4.VMXE / EFER.SVME), not just our bookkeeping.
+ *
+ * Anyone may read this (sysfs), so asking the CPUs must not become a way
+ * to flood them with IPIs: only CPUs minivmm's record says are on are
+ * asked (none while no VM exists), and the answer is reused for
+ * MVM_HW_READ_CACHE unless minivmm turned a CPU on or off meanwhile.
  */
 int mvm_hw_cpus_on(struct cpumask *mask)
 {
 	int cpu;
 
-	cpumask_clear(mask);
 	cpus_read_lock();
-	for_each_online_cpu(cpu)
-		smp_call_function_single(cpu, mvm_cpu_read_ipi, mask, 1);
+	mutex_lock(&mvm_hw_lock);
+	if (!mvm_hw_read_valid ||
+	    time_after(jiffies, mvm_hw_read_at + MVM_HW_READ_CACHE)) {
+		cpumask_clear(&mvm_hw_read_mask);
+		for_each_online_cpu(cpu)
+			if (per_cpu(mvm_cpu_on, cpu))
+				smp_call_function_single(cpu, mvm_cpu_read_ipi,
+							 &mvm_hw_read_mask, 1);
+		mvm_hw_read_at = jiffies;
+		mvm_hw_read_valid = true;
+	}
+	cpumask_copy(mask, &mvm_hw_read_mask);
+	mutex_unlock(&mvm_hw_lock);
 	cpus_read_unlock();
 	return 0;
 }
@@ -185,7 +211,8 @@ static int mvm_cpu_online(unsigned int cpu)
 	int r = 0;
 
 	mutex_lock(&mvm_hw_lock);
-	if (mvm_hw_users) {
+	/* After the reboot notifier, VMX/SVM stays off for good. */
+	if (mvm_hw_users && !mvm_rebooting) {
 		local_irq_disable();
 		r = mvm_cpu_enable();
 		local_irq_enable();
@@ -213,7 +240,8 @@ static int mvm_suspend(void)
 
 static void mvm_resume(void)
 {
-	if (READ_ONCE(mvm_hw_users) && mvm_cpu_enable())
+	if (READ_ONCE(mvm_hw_users) && !READ_ONCE(mvm_rebooting) &&
+	    mvm_cpu_enable())
 		pr_err(MVM_NAME ": CPU %d stays without %s after resume; its VMs cannot run there\n",
 		       smp_processor_id(), mvm_ops->name);
 }

@@ -121,12 +121,11 @@ static int mvm_complete_outs(struct mvm_vcpu *vcpu)
 static int mvm_complete_ins(struct mvm_vcpu *vcpu)
 {
 	unsigned int len = vcpu->pending.count * vcpu->pending.size;
-	u64 gpa;
 	int r;
 
-	r = mvm_gva_to_gpa(vcpu, vcpu->pending.gva, true, &gpa);
-	if (!r)
-		r = mvm_write_guest(vcpu->vm, gpa, mvm_io_data(vcpu), len);
+	/* An element that straddles two guest pages goes to both. */
+	r = mvm_write_guest_virt(vcpu, vcpu->pending.gva, mvm_io_data(vcpu),
+				 len);
 	if (r) {
 		mvm_exit_internal_error(vcpu, MINIVMM_INTERNAL_ERROR_EMULATION,
 					vcpu->pending.gva, (u64)r);

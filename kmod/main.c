@@ -88,8 +88,23 @@ static ssize_t hw_enabled_cpus_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(hw_enabled_cpus);
 
+/* What minivmm does against speculative execution (security.rst). */
+static ssize_t mitigations_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	int n;
+
+	n = sysfs_emit(buf, "backend: %s\n", mvm_ops->name);
+	n += sysfs_emit_at(buf, n, "ibpb_exit_to_user: %s\n",
+			   cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER) ?
+			   "on" : "off");
+	return n + mvm_ops->show_mitigations(buf, n);
+}
+static DEVICE_ATTR_RO(mitigations);
+
 static struct attribute *mvm_dev_attrs[] = {
 	&dev_attr_hw_enabled_cpus.attr,
+	&dev_attr_mitigations.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(mvm_dev);
@@ -107,6 +122,12 @@ static struct miscdevice mvm_dev = {
  * exists but cannot be used, and NULL with *why untouched when the CPU does
  * not have it at all.
  */
+static void mvm_vendor_teardown(void)
+{
+	if (mvm_ops->teardown)
+		mvm_ops->teardown();
+}
+
 static const struct mvm_vendor_ops *mvm_probe(void)
 {
 	const char *why_vmx = NULL, *why_svm = NULL;
@@ -133,8 +154,10 @@ static int __init mvm_init(void)
 		return -ENODEV;
 
 	r = mvm_hw_init();
-	if (r)
+	if (r) {
+		mvm_vendor_teardown();
 		return r;
+	}
 
 	/* vCPU threads follow their CPU with preempt notifiers (vcpu.c). */
 	preempt_notifier_inc();
@@ -163,6 +186,7 @@ err_nl_exit:
 err_notifier_dec:
 	preempt_notifier_dec();
 	mvm_hw_exit();
+	mvm_vendor_teardown();
 	return r;
 }
 
@@ -172,6 +196,7 @@ static void __exit mvm_exit(void)
 	mvm_nl_exit();
 	preempt_notifier_dec();
 	mvm_hw_exit();
+	mvm_vendor_teardown();
 }
 
 module_init(mvm_init);

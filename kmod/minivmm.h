@@ -156,6 +156,16 @@ struct mvm_vendor_ops {
 	 */
 	int (*get_msr)(struct mvm_vcpu *vcpu, u32 index, u64 *data);
 	int (*set_msr)(struct mvm_vcpu *vcpu, u32 index, u64 data);
+
+	/*
+	 * The speculative-execution defences in force around entry and
+	 * exit, as "name: state" lines appended to a sysfs buffer at @at;
+	 * returns the length added (vmx/spec.c, svm/spec.c).
+	 */
+	int (*show_mitigations)(char *buf, int at);
+
+	/* Free what the probe allocated; at module unload.  Optional. */
+	void (*teardown)(void);
 };
 
 /* One guest memory slot; npages == 0 means the slot is free. */
@@ -401,6 +411,7 @@ void mvm_exit_internal_error(struct mvm_vcpu *vcpu, u32 suberror,
 void mvm_exit_fail_entry(struct mvm_vcpu *vcpu, u64 hw_reason);
 int mvm_handle_hlt(struct mvm_vcpu *vcpu);
 int mvm_handle_shutdown(struct mvm_vcpu *vcpu);
+void mvm_host_machine_check(void);
 
 /*
  * A nested-paging fault as both vendors' exit information describes it
@@ -444,6 +455,8 @@ int mvm_string_io(struct mvm_vcpu *vcpu, const struct minivmm_sregs *sregs,
 int mvm_handle_mmio(struct mvm_vcpu *vcpu, u64 gpa, bool write);
 int mvm_insn_length(struct mvm_vcpu *vcpu);
 int mvm_gva_to_gpa(struct mvm_vcpu *vcpu, u64 gva, bool write, u64 *gpa);
+int mvm_write_guest_virt(struct mvm_vcpu *vcpu, u64 gva, const void *buf,
+			 unsigned int len);
 int mvm_read_guest_virt(struct mvm_vcpu *vcpu, u64 gva, void *buf,
 			unsigned int len);
 

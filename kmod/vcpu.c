@@ -32,6 +32,8 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <asm/fpu/api.h>
+#include <asm/mce.h>
+#include <asm/nospec-branch.h>
 
 #include "minivmm.h"
 
@@ -125,6 +127,23 @@ void mvm_exit_fail_entry(struct mvm_vcpu *vcpu, u64 hw_reason)
 	run->fail_entry.cpu = raw_smp_processor_id();
 }
 
+/*
+ * A machine check that made the guest exit (VMX: an exception exit with
+ * vector 18 or reason 41 during entry, SDM Vol. 3C 28.1; SVM: the #MC
+ * intercept, APM Vol. 2 15.12) stopped at the exit and never reached the
+ * host's handler.  Call it as the hardware would have, and from "user
+ * mode": the machine check hit guest code, so the handler may recover by
+ * signalling the current task instead of panicking.  Interrupts off.
+ */
+void mvm_host_machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = { .cs = 3, .flags = X86_EFLAGS_IF };
+
+	do_machine_check(&regs);
+#endif
+}
+
 /* HLT: minivmm has no interrupt injection yet, so userspace decides. */
 int mvm_handle_hlt(struct mvm_vcpu *vcpu)
 {
@@ -179,6 +198,14 @@ static bool mvm_vcpu_enter(struct mvm_vcpu *vcpu)
 		if (vcpu->last_exit_ns)
 			mvm_stat_latency(vcpu, t0 - vcpu->last_exit_ns);
 		mvm_ops->vcpu_enter(vcpu);
+		/*
+		 * VMSCAPE: the branch predictor the guest trained must not
+		 * steer the VMM, so the kernel issues an IBPB on this CPU's
+		 * next return to user mode (entry-common.h).  Set here, on
+		 * the CPU that ran the guest, as the kernel's KVM does.
+		 */
+		if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
+			this_cpu_write(x86_ibpb_exit_to_user, true);
 		vcpu->last_exit_ns = ktime_get_ns();
 		WRITE_ONCE(vcpu->stats.guest_ns,
 			   vcpu->stats.guest_ns + vcpu->last_exit_ns - t0);

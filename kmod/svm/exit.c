@@ -313,9 +313,7 @@ static int svm_handle_npf(struct mvm_vcpu *vcpu)
  */
 static int svm_handle_shutdown(struct mvm_vcpu *vcpu)
 {
-	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
-
-	svm_vmcb_reset(vcpu, c->iopm_base_pa, c->msrpm_base_pa);
+	svm_vcpu_reset(vcpu);
 	return mvm_handle_shutdown(vcpu);
 }
 

@@ -17,7 +17,6 @@
 #include <asm/cpufeature.h>
 #include <asm/debugreg.h>
 #include <asm/io.h>
-#include <asm/mce.h>
 #include <asm/traps.h>
 #include <asm/cpufeatures.h>
 #include <asm/msr.h>
@@ -233,6 +232,17 @@ static void svm_cpu_disable(void)
 	svm_off();
 }
 
+/*
+ * The VMCB in its reset state, with the host-wide I/O and MSR permission
+ * maps: at creation, and after a SHUTDOWN left the VMCB undefined (APM
+ * Vol. 2 15.9.1), when nothing in it, the maps' addresses included, may be
+ * read back.
+ */
+void svm_vcpu_reset(struct mvm_vcpu *vcpu)
+{
+	svm_vmcb_reset(vcpu, page_to_phys(svm_iopm), page_to_phys(svm_msrpm));
+}
+
 static int svm_vcpu_create(struct mvm_vcpu *vcpu)
 {
 	struct svm_vcpu *svm;
@@ -257,7 +267,7 @@ static int svm_vcpu_create(struct mvm_vcpu *vcpu)
 	vcpu->arch = svm;
 	vcpu->rip = 0xfff0;
 	vcpu->rflags = X86_EFLAGS_FIXED;
-	svm_vmcb_reset(vcpu, page_to_phys(svm_iopm), page_to_phys(svm_msrpm));
+	svm_vcpu_reset(vcpu);
 	return 0;
 
 err_free_vmcb:
@@ -294,20 +304,6 @@ static void svm_vcpu_load(struct mvm_vcpu *vcpu, int cpu)
 
 static void svm_vcpu_put(struct mvm_vcpu *vcpu)
 {
-}
-
-/*
- * An intercepted #MC stops at the exit instead of reaching the host's
- * handler: call it as the hardware would have, from "user mode" so that it
- * may recover by killing the current task rather than panic.
- */
-static void svm_machine_check(void)
-{
-#ifdef CONFIG_X86_MCE
-	struct pt_regs regs = { .cs = 3, .flags = X86_EFLAGS_IF };
-
-	do_machine_check(&regs);
-#endif
 }
 
 /*
@@ -369,6 +365,16 @@ static void svm_vcpu_enter(struct mvm_vcpu *vcpu)
 	/* Zen1 can leak a host division's quotient to the guest. */
 	amd_clear_divider();
 
+	/*
+	 * If VMRUN faults instead (EFER.SVME cleared under us by the reboot
+	 * path), nothing writes the exit code: without this the previous
+	 * exit would be handled again, forever.  VMEXIT_INVALID ends the RUN
+	 * with FAIL_ENTRY instead (svm_handle_exit).
+	 */
+	vmcb->control.exit_code = (u32)SVM_EXIT_ERR;
+	vmcb->control.exit_code_hi = ~0U;
+	vmcb->control.exit_int_info = 0;
+
 	raw_local_irq_enable();
 	__svm_vcpu_run(vcpu->regs, svm->vmcb_pa,
 		       page_to_phys(this_cpu_read(svm_host_save)),
@@ -391,11 +397,7 @@ static void svm_vcpu_enter(struct mvm_vcpu *vcpu)
 	svm_stgi();
 	/* An intercepted #MC never reached the host's handler (APM 15.12). */
 	if (unlikely(vmcb->control.exit_code == SVM_EXIT_EXCP_BASE + MC_VECTOR))
-		svm_machine_check();
-
-	/* The branch predictor trained by the guest must not reach userspace. */
-	if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
-		this_cpu_write(x86_ibpb_exit_to_user, true);
+		mvm_host_machine_check();
 
 	vcpu->regs[MVM_RAX] = vmcb->save.rax;
 	vcpu->regs[MVM_RSP] = vmcb->save.rsp;
@@ -428,6 +430,7 @@ static struct mvm_vendor_ops svm_ops = {
 	.set_sregs		= svm_set_sregs,
 	.get_msr		= svm_get_msr,
 	.set_msr		= svm_set_msr,
+	.show_mitigations	= svm_show_mitigations,
 };
 
 const struct mvm_vendor_ops *svm_probe(const char **why)
@@ -449,6 +452,15 @@ const struct mvm_vendor_ops *svm_probe(const char **why)
 	*why = svm_check_caps(&r, &svm_ops.caps);
 	if (*why)
 		return NULL;
+	/*
+	 * With SME active, every physical address the CPU is given (host
+	 * save area, VMCB, permission maps, nCR3, NPT entries) would need the
+	 * encryption bit (APM Vol. 2 7.10); minivmm sets it nowhere.
+	 */
+	if (sme_me_mask) {
+		*why = "host memory encryption (AMD SME) is active, which minivmm does not support; boot the host with mem_encrypt=off to use it";
+		return NULL;
+	}
 	svm_features = r.features;
 	svm_max_asid = r.nasid - 1;
 	return &svm_ops;

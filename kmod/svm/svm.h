@@ -6,6 +6,7 @@
  *   svm.c      probe, per-CPU on/off, ASIDs, vCPU create/load/enter
  *   vmcb.c     the VMCB's guest state: reset, sregs, MSRs
  *   exit.c     exit handlers, RIP advance, event injection
+ *   spec.c     speculative-execution defences: what is on
  *   vmenter.S  the world switch (VMLOAD/VMRUN/VMSAVE)
  *   npt.c      NPT entry encoding
  *
@@ -79,6 +80,7 @@ static inline bool svm_has_tsc_aux(void)
 }
 
 /* svm.c */
+void svm_vcpu_reset(struct mvm_vcpu *vcpu);
 const char *svm_check_caps(const struct svm_cap_regs *r, struct mvm_caps *caps);
 void svm_request_tlb_flush(struct svm_vcpu *svm, u8 tlb_ctl);
 
@@ -110,6 +112,9 @@ void svm_single_step(struct mvm_vcpu *vcpu);
 void svm_queue_exception(struct mvm_vcpu *vcpu, u8 vector, bool has_error,
 			 u32 error_code);
 void svm_complete_interrupts(struct svm_vcpu *svm);
+
+/* spec.c */
+int svm_show_mitigations(char *buf, int at);
 
 /* vmenter.S: the register block is vcpu->regs, in enum mvm_reg order. */
 void __svm_vcpu_run(u64 *regs, u64 vmcb_pa, u64 host_save_pa,

@@ -71,24 +71,13 @@ static void vmx_inject_event(struct vmx_vcpu *vmx)
 	vmx->event.pending = false;
 }
 
-/*
- * A machine check that caused an exit (exception exit with vector 18, or
- * reason 41 during entry) never reached the host's handler: raise it now,
- * as the CPU would have (SDM Vol. 3B 17.10, Vol. 3C 28.1).
- */
-static void vmx_host_machine_check(void)
-{
-	if (IS_ENABLED(CONFIG_X86_MCE))
-		asm volatile("int $0x12");
-}
-
 /* The host events behind this exit, handled before interrupts come back. */
 static void vmx_handle_exit_irqoff(struct vmx_vcpu *vmx)
 {
 	u32 info;
 
 	if (VMX_BASIC_REASON(vmx->exit_reason) == EXIT_REASON_MCE_DURING_VMENTRY) {
-		vmx_host_machine_check();
+		mvm_host_machine_check();
 		return;
 	}
 	if (VMX_BASIC_REASON(vmx->exit_reason) != EXIT_REASON_EXCEPTION_NMI)
@@ -98,7 +87,7 @@ static void vmx_handle_exit_irqoff(struct vmx_vcpu *vmx)
 	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
 		vmx_do_nmi_irqoff();
 	else if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC)
-		vmx_host_machine_check();
+		mvm_host_machine_check();
 }
 
 void vmx_vcpu_enter(struct mvm_vcpu *vcpu)
@@ -130,9 +119,18 @@ void vmx_vcpu_enter(struct mvm_vcpu *vcpu)
 		native_write_cr2(vmx->cr2);
 	/* A VM exit sets DR7 to 0x400 and clears DEBUGCTL (SDM 28.5.1). */
 	get_debugreg(host_dr7, 7);
+	/*
+	 * DEBUGCTL too, which the exit clears (SDM Vol. 3C 28.5.1): read
+	 * here, not at load, because perf changes it from interrupts while
+	 * this thread runs.  Bochs has no DEBUGCTL (vmx_config).
+	 */
+	if (vmx_config.has_debugctl)
+		rdmsrl(MSR_IA32_DEBUGCTLMSR, vmx->host_debugctl);
 	guest_cr4 = vmcs_readl(GUEST_CR4);
 	mvm_load_guest_xcr0(vcpu, guest_cr4);
 
+	/* L1TF: last, so that nothing refills the L1D before the entry. */
+	vmx_l1d_flush(vmx);
 	vmx->entry_failed = __vmx_vcpu_run(vmx, vcpu->regs, vmx->launched);
 
 	mvm_load_host_xcr0(vcpu, guest_cr4);
@@ -148,6 +146,7 @@ void vmx_vcpu_enter(struct mvm_vcpu *vcpu)
 		return;
 	}
 	vmx->exit_reason = vmcs_read32(VM_EXIT_REASON);
+	vmx->l1d_flush = !vmx_exit_keeps_l1d(VMX_BASIC_REASON(vmx->exit_reason));
 	vmx_handle_exit_irqoff(vmx);
 	if (unlikely(vmx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
 		return;
@@ -298,7 +297,12 @@ static int vmx_handle_hlt(struct mvm_vcpu *vcpu)
 	return mvm_handle_hlt(vcpu);
 }
 
-/* INVD would drop the host's dirty cache lines: run it as a no-op. */
+/*
+ * INVD would drop the host's dirty cache lines, and WBINVD lets a guest
+ * flush every cache of the host at will (a denial of service to its other
+ * work): run both as no-ops, as on SVM.  Guest memory is write-back and
+ * coherent, so no device a guest can reach needs the flush.
+ */
 static int vmx_handle_invd(struct mvm_vcpu *vcpu)
 {
 	return vmx_skip_instruction(vcpu);
@@ -491,6 +495,7 @@ static int (*const vmx_exit_handlers[])(struct mvm_vcpu *vcpu) = {
 	[EXIT_REASON_GETSEC]			= vmx_inject_ud,
 	[EXIT_REASON_HLT]			= vmx_handle_hlt,
 	[EXIT_REASON_INVD]			= vmx_handle_invd,
+	[EXIT_REASON_WBINVD]			= vmx_handle_invd,
 	[EXIT_REASON_RDPMC]			= vmx_inject_gp,
 	[EXIT_REASON_VMCALL]			= vmx_inject_ud,
 	[EXIT_REASON_VMCLEAR]			= vmx_inject_ud,

@@ -51,7 +51,10 @@ static DEFINE_PER_CPU(struct list_head, vmx_loaded_vmcss);
 
 /*
  * VPIDs (SDM Vol. 3C 29.1): 16 bits, 0 is the host's.  One per vCPU, so
- * that a VM exit keeps the guest's TLB entries and the host's apart.
+ * that a VM exit keeps the guest's TLB entries and the host's apart.  When
+ * all 65,535 are taken, a vCPU runs with VPID off (its vpid field 0): every
+ * entry and exit then flushes the linear mappings tagged 0 (SDM Vol. 3C
+ * 29.4.3.1), slower but as safe, as KVM does.
  */
 #define VMX_NR_VPIDS	(1 << 16)
 static DECLARE_BITMAP(vmx_vpid_bitmap, VMX_NR_VPIDS);
@@ -150,7 +153,8 @@ static void vmx_setup_preemption_timer(struct vmx_config *c)
  * physical CPU); TSC offsetting gives the guest its own TSC.
  *
  * secondary: EPT, VPID, and unrestricted guest so guests start in real
- * mode with CR0.PE=PG=0 (SDM Vol. 3C 26.6).
+ * mode with CR0.PE=PG=0 (SDM Vol. 3C 26.6); WBINVD exiting, so a guest
+ * cannot flush the host's caches (exit.c).
  *
  * exit: 64-bit host; save/load EFER and PAT.  entry: load EFER, PAT and
  * the debug controls (DR7, DEBUGCTL), so the host's breakpoints never fire
@@ -162,7 +166,7 @@ static void vmx_setup_preemption_timer(struct vmx_config *c)
 const char *vmx_setup_config(u32 revision)
 {
 	struct vmx_config *c = &vmx_config;
-	u64 basic, ept_vpid;
+	u64 basic, ept_vpid, debugctl;
 
 	rdmsrl(MSR_IA32_VMX_BASIC, basic);
 	c->revision = revision;
@@ -188,9 +192,10 @@ const char *vmx_setup_config(u32 revision)
 	if (c->proc & (CPU_BASED_USE_IO_BITMAPS | CPU_BASED_TPR_SHADOW))
 		return "VMX forces I/O bitmaps or a TPR shadow";
 	if (!vmx_adjust_ctl(SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_ENABLE_VPID |
-			    SECONDARY_EXEC_UNRESTRICTED_GUEST, 0,
+			    SECONDARY_EXEC_UNRESTRICTED_GUEST |
+			    SECONDARY_EXEC_WBINVD_EXITING, 0,
 			    MSR_IA32_VMX_PROCBASED_CTLS2, &c->proc2))
-		return "VMX lacks EPT, VPID or unrestricted guest";
+		return "VMX lacks EPT, VPID, unrestricted guest or WBINVD exiting";
 	if (!vmx_adjust_ctl(VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
 			    VM_EXIT_LOAD_IA32_EFER | VM_EXIT_SAVE_IA32_PAT |
 			    VM_EXIT_LOAD_IA32_PAT, 0,
@@ -212,6 +217,7 @@ const char *vmx_setup_config(u32 revision)
 	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, c->cr4_fixed0);
 	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, c->cr4_fixed1);
 
+	c->has_debugctl = !rdmsrl_safe(MSR_IA32_DEBUGCTLMSR, &debugctl);
 	rdmsrl(MSR_IA32_VMX_EPT_VPID_CAP, ept_vpid);
 	c->invept_single = ept_vpid & VMX_EPT_EXTENT_CONTEXT_BIT;
 	c->invvpid_single = (ept_vpid >> 32) & VMX_VPID_EXTENT_SINGLE_CONTEXT_BIT;
@@ -348,6 +354,8 @@ void vmx_vcpu_load(struct mvm_vcpu *vcpu, int cpu)
 
 	vmx_vmcs_load(vmx, cpu);
 	vcpu->cpu = cpu;
+	/* Back from userspace or another task: L1D holds their data. */
+	vmx->l1d_flush = true;
 	if (vmx->guest_msrs_loaded)
 		return;
 
@@ -355,12 +363,10 @@ void vmx_vcpu_load(struct mvm_vcpu *vcpu, int cpu)
 	savesegment(es, vmx->host_es_sel);
 	savesegment(fs, vmx->host_fs_sel);
 	savesegment(gs, vmx->host_gs_sel);
+	asm volatile("sldt %0" : "=rm" (vmx->host_ldt_sel));
 	rdmsrl(MSR_FS_BASE, vmx->host_fs_base);
 	/* The cache must match the field, or the refresh skips the write. */
 	vmcs_writel(HOST_FS_BASE, vmx->host_fs_base);
-	/* Cleared by every VM exit (SDM Vol. 3C 28.5.1); absent on some CPUs. */
-	if (rdmsrl_safe(MSR_IA32_DEBUGCTLMSR, &vmx->host_debugctl))
-		vmx->host_debugctl = 0;
 	for (i = 0; i < VMX_NR_SOFT_MSRS; i++) {
 		rdmsrl(vmx_soft_msr_index[i], vmx->host_msrs[i]);
 		if (vmx->guest_msrs[i] != vmx->host_msrs[i])
@@ -400,6 +406,18 @@ void vmx_vcpu_put(struct mvm_vcpu *vcpu)
 	 * hides the I/O bitmap; the kernel reloads TR lazily when it needs it.
 	 */
 	invalidate_tss_limit();
+	/*
+	 * They also set the GDTR limit to 0xffff and make LDTR unusable
+	 * (SDM Vol. 3C 28.5.2).  The kernel never reloads either by itself,
+	 * and a limit past the real GDT (GDT_SIZE - 1) lets user code on this
+	 * CPU use as descriptors whatever follows the read-only GDT in the
+	 * CPU entry area: the entry stack, where its own saved registers
+	 * land, and the TSS.  So put the kernel's GDT and the task's LDT
+	 * back before this thread can return to user mode.
+	 */
+	load_fixmap_gdt(raw_smp_processor_id());
+	if (vmx->host_ldt_sel)
+		asm volatile("lldt %0" : : "rm" (vmx->host_ldt_sel));
 	vmx->guest_msrs_loaded = false;
 	local_irq_restore(flags);
 }
@@ -455,8 +473,10 @@ void vmx_flush_tlb(struct vmx_vcpu *vmx)
 	if (!vmx_config.invept_single ||
 	    vmx_invept(VMX_EPT_EXTENT_CONTEXT, eptp))
 		vmx_invept(VMX_EPT_EXTENT_GLOBAL, 0);
-	if (!vmx_config.invvpid_single ||
-	    vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vmx->vpid))
+	/* Without a VPID, entry and exit flush the linear mappings. */
+	if (vmx->vpid &&
+	    (!vmx_config.invvpid_single ||
+	     vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vmx->vpid)))
 		vmx_invvpid(VMX_VPID_EXTENT_ALL_CONTEXT, 0);
 	vmx->need_flush = false;
 }
@@ -470,11 +490,13 @@ static int vmx_vpid_alloc(void)
 	if (vpid < VMX_NR_VPIDS)
 		__set_bit(vpid, vmx_vpid_bitmap);
 	spin_unlock(&vmx_vpid_lock);
-	return vpid < VMX_NR_VPIDS ? vpid : -ENOSPC;
+	return vpid < VMX_NR_VPIDS ? vpid : 0;
 }
 
 static void vmx_vpid_free(u16 vpid)
 {
+	if (!vpid)
+		return;
 	spin_lock(&vmx_vpid_lock);
 	__clear_bit(vpid, vmx_vpid_bitmap);
 	spin_unlock(&vmx_vpid_lock);
@@ -520,7 +542,9 @@ static void vmx_vmcs_setup(struct vmx_vcpu *vmx)
 
 	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, vmx_config.pin);
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, vmx_config.proc);
-	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, vmx_config.proc2);
+	/* VPID 0 is refused with "enable VPID" on (SDM Vol. 3C 27.2.1.1). */
+	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, vmx->vpid ? vmx_config.proc2 :
+		     vmx_config.proc2 & ~SECONDARY_EXEC_ENABLE_VPID);
 	vmcs_write32(VM_EXIT_CONTROLS, vmx_config.exit);
 	vmcs_write32(VM_ENTRY_CONTROLS, vmx_config.entry);
 	vmcs_write32(EXCEPTION_BITMAP, VMX_EXCEPTION_BITMAP);
@@ -618,10 +642,7 @@ int vmx_vcpu_create(struct mvm_vcpu *vcpu)
 	}
 	vmx_setup_msr_bitmap(vmx->msr_bitmap);
 
-	r = vmx_vpid_alloc();
-	if (r < 0)
-		goto err_free_bitmap;
-	vmx->vpid = r;
+	vmx->vpid = vmx_vpid_alloc();
 	vcpu->arch = vmx;
 
 	/*
@@ -649,7 +670,6 @@ err_clear:
 	vmx_vmcs_clear(vmx);
 	vcpu->arch = NULL;
 	vmx_vpid_free(vmx->vpid);
-err_free_bitmap:
 	free_page((unsigned long)vmx->msr_bitmap);
 err_free_vmcs:
 	free_page((unsigned long)vmx->vmcs);

@@ -11,7 +11,9 @@
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
+#include <asm/msr-index.h>
 #include <asm/nospec-branch.h>
+#include <asm/percpu.h>
 #include <asm/segment.h>
 #include <asm/unwind_hints.h>
 
@@ -63,8 +65,8 @@ SYM_FUNC_START(__vmx_vcpu_run)
 	call	vmx_update_host_rsp
 
 	mov	(%rsp), %rax
-	/* Flags set here survive the MOVs below. */
-	test	%bl, %bl
+	/* CF = @launched; it survives the MOVs and the VERW below. */
+	bt	$0, %ebx
 
 	mov	VCPU_RCX(%rax), %rcx
 	mov	VCPU_RDX(%rax), %rdx
@@ -82,7 +84,15 @@ SYM_FUNC_START(__vmx_vcpu_run)
 	mov	VCPU_R15(%rax), %r15
 	mov	VCPU_RAX(%rax), %rax
 
-	jz	.Lvmlaunch
+	/*
+	 * MDS, TAA, MMIO stale data, RFDS: VERW overwrites the CPU buffers
+	 * the host may have filled (X86_FEATURE_CLEAR_CPU_BUF, set by the
+	 * kernel's mitigations; Intel's "Deep Dive: MDS").  Last, with every
+	 * guest register loaded: no host load may follow it.  Clobbers ZF.
+	 */
+	CLEAR_CPU_BUFFERS
+
+	jnc	.Lvmlaunch
 
 	/* The exit resumes at vmx_vmexit with this stack and unwind state. */
 	UNWIND_HINT_SAVE
@@ -146,11 +156,34 @@ SYM_INNER_LABEL(vmx_vmexit, SYM_L_GLOBAL)
 	xor	%r15d, %r15d
 
 	/*
-	 * The guest may have filled the return stack buffer with its own
-	 * targets; overwrite it before the first RET when the kernel asks
-	 * for it (X86_FEATURE_RSB_VMEXIT, as set by its Spectre mitigations).
+	 * Before the first RET, as the kernel's Spectre v2 mitigations ask:
+	 * the guest may have filled the return stack buffer with its own
+	 * targets, so overwrite it (X86_FEATURE_RSB_VMEXIT, retpoline or
+	 * legacy IBRS hosts); with eIBRS one call retires before the RET
+	 * instead, against PBRSB (X86_FEATURE_RSB_VMEXIT_LITE, Intel's
+	 * "Post-barrier Return Stack Buffer Predictions").
 	 */
-	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT
+	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
+			   X86_FEATURE_RSB_VMEXIT_LITE
+
+	/*
+	 * Legacy IBRS protects only while the IBRS bit is written after a
+	 * change to a more privileged predictor mode, and a VM exit is one:
+	 * write the host's SPEC_CTRL again (X86_FEATURE_KERNEL_IBRS).  The
+	 * guest cannot change SPEC_CTRL (msr.c intercepts it), so no other
+	 * host needs it rewritten.  The LFENCE keeps the RET below from
+	 * running ahead of the WRMSR.
+	 */
+	ALTERNATIVE "jmp .Lspec_ctrl_done", "", X86_FEATURE_KERNEL_IBRS
+	movl	PER_CPU_VAR(x86_spec_ctrl_current), %eax
+	xor	%edx, %edx
+	mov	$MSR_IA32_SPEC_CTRL, %ecx
+	wrmsr
+	lfence
+.Lspec_ctrl_done:
+
+	/* BHI: the guest's branch history must not steer the host's. */
+	CLEAR_BRANCH_HISTORY_VMEXIT
 
 	mov	%rbx, %rax
 	add	$8, %rsp		/* @regs */

@@ -176,6 +176,8 @@ static struct mvm_vendor_ops vmx_ops = {
 	.set_sregs		= vmx_set_sregs,
 	.get_msr		= vmx_get_msr,
 	.set_msr		= vmx_set_msr,
+	.show_mitigations	= vmx_show_mitigations,
+	.teardown		= vmx_l1d_teardown,
 };
 
 const struct mvm_vendor_ops *vmx_probe(const char **why)
@@ -214,6 +216,10 @@ const struct mvm_vendor_ops *vmx_probe(const char **why)
 	*why = vmx_setup_config(vmx_vmcs_revision);
 	if (*why)
 		return NULL;
+	if (vmx_l1d_setup()) {
+		*why = "no memory for the L1D flush buffer";
+		return NULL;
+	}
 	vmx_percpu_init();
 	return &vmx_ops;
 }

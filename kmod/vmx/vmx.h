@@ -7,6 +7,7 @@
  *   vmcs.c     the VMCS: controls, host and reset state, load/put, VPIDs
  *   exit.c     entering the guest, and the exit handlers
  *   regs.c     segments, control registers and MSRs (sregs, get/set_msr)
+ *   spec.c     speculative-execution defences: the L1D flush, what is on
  *   vmenter.S  the register switch around VMLAUNCH/VMRESUME
  */
 #ifndef MINIVMM_VMX_H
@@ -42,6 +43,7 @@ struct vmx_config {
 	bool invept_single;	/* else INVEPT all-context */
 	bool invvpid_single;	/* else INVVPID all-context */
 	u32 preempt_timer;	/* VMX-preemption timer value, 0 = unused */
+	bool has_debugctl;	/* IA32_DEBUGCTL readable (not in Bochs) */
 };
 
 extern struct vmx_config vmx_config;
@@ -93,6 +95,7 @@ struct vmx_vcpu {
 	struct list_head loaded_node;
 	bool launched;		/* VMRESUME, not VMLAUNCH */
 	bool need_flush;	/* moved to another CPU: flush tagged TLB */
+	bool l1d_flush;		/* host code ran since the last entry (spec.c) */
 
 	/* Cached host-state fields, written to the VMCS only on change. */
 	unsigned long host_rsp, host_cr3, host_cr4;
@@ -101,7 +104,7 @@ struct vmx_vcpu {
 	bool guest_msrs_loaded;
 	u64 host_msrs[VMX_NR_SOFT_MSRS];
 	u64 guest_msrs[VMX_NR_SOFT_MSRS];
-	u16 host_ds_sel, host_es_sel, host_fs_sel, host_gs_sel;
+	u16 host_ds_sel, host_es_sel, host_fs_sel, host_gs_sel, host_ldt_sel;
 	u64 host_fs_base;
 	u64 host_debugctl;
 
@@ -176,6 +179,13 @@ int vmx_set_cr4(struct vmx_vcpu *vmx, u64 cr4);
 void vmx_sync_long_mode(struct vmx_vcpu *vmx);
 void vmx_reset_regs(struct vmx_vcpu *vmx);
 
+/* spec.c */
+int vmx_l1d_setup(void);
+void vmx_l1d_teardown(void);
+bool vmx_exit_keeps_l1d(u16 basic_reason);
+void vmx_l1d_flush(struct vmx_vcpu *vmx);
+int vmx_show_mitigations(char *buf, int at);
+
 /* vmenter.S */
 bool __vmx_vcpu_run(struct vmx_vcpu *vmx, u64 *regs, bool launched);
 void vmx_do_nmi_irqoff(void);
@@ -198,6 +208,8 @@ bool vmx_cr4_valid(u64 cr4);
 void vmx_decode_cr_qual(u64 qual, struct vmx_cr_qual *q);
 void vmx_decode_io_qual(u64 qual, struct vmx_io_qual *q);
 void vmx_decode_ept_qual(u64 qual, struct mvm_gpa_fault *f);
+enum vmx_l1d_flush_state vmx_l1d_flush_mode(bool l1tf_bug, u64 arch_caps,
+					    enum l1tf_mitigations host);
 #endif
 
 /* ept.c */
