@@ -125,6 +125,47 @@ TEST_F(run, io_in)
 	}
 }
 
+/*
+ * guests/ins_straddle.S: INS of a dword at virtual 0x200ffe.  The test maps
+ * virtual 0x200000 to GPA 0x30000 and 0x201000 to GPA 0x50000 with a 4 KiB
+ * page table, so the first two bytes belong at GPA 0x30ffe and the last
+ * two at GPA 0x50000, not at 0x31000.
+ */
+TEST_F(run, ins_straddles_pages)
+{
+	struct guest *g = &self->g;
+	uint64_t *pd, *pt;
+	uint8_t *lo, *hi, *next;
+
+	GUEST_START(g, ins_straddle, GUEST_LONG64);
+	pd = guest_gpa(g, GUEST_PD, 8 * 2);
+	pt = guest_gpa(g, GUEST_DATA + 0x1000, 0x1000);
+	ASSERT_TRUE(pd && pt);
+	memset(pt, 0, 0x1000);
+	pt[0] = 0x30000 | 3;			/* present, writable */
+	pt[1] = 0x50000 | 3;
+	pd[1] = (GUEST_DATA + 0x1000) | 3;	/* 2 MiB..4 MiB: 4 KiB pages */
+	lo = guest_gpa(g, 0x30ffe, 2);
+	next = guest_gpa(g, 0x31000, 2);
+	hi = guest_gpa(g, 0x50000, 2);
+	ASSERT_TRUE(lo && next && hi);
+	memset(lo, 0, 2);
+	memset(next, 0, 2);
+	memset(hi, 0, 2);
+
+	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_IO);
+	EXPECT_EQ(MINIVMM_EXIT_IO_IN, g->run->io.direction);
+	ASSERT_EQ(4, g->run->io.size);
+	ASSERT_EQ(1, g->run->io.count);
+	guest_set_io_data(g, 0x44434241);	/* "ABCD" */
+	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
+
+	EXPECT_EQ(0, memcmp(lo, "AB", 2)) TH_LOG("GPA 0x30ffe: %.2s", lo);
+	EXPECT_EQ(0, memcmp(hi, "CD", 2)) TH_LOG("GPA 0x50000: %.2s", hi);
+	EXPECT_EQ(0, next[0] | next[1])
+		TH_LOG("the second half went to GPA 0x31000, the next physical page");
+}
+
 /* guests/rep_io.S: rep outsb of a 16-byte message, rep insb of 16 bytes. */
 TEST_F(run, rep_outsb_insb)
 {
