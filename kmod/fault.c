@@ -27,6 +27,7 @@
  * handling against slot changes.
  */
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -53,31 +54,39 @@ static void mvm_unpin_leaf(const struct mvm_pt_fmt *fmt, u64 leaf)
 /*
  * Unmap [gpa, gpa + size) from the nested page table and unpin what was
  * mapped there, after every vCPU has stopped using it.
+ *
+ * The cost follows what is mapped, not the size: a slot may span 2^46
+ * bytes for the price of an access_ok(), so the walk skips absent tables
+ * (mvm_pt_next_mapped()) and yields the CPU between batches.  slots_lock
+ * is a mutex, so sleeping here is allowed; the vCPUs it keeps waiting
+ * sleep on it as well.
  */
 void mvm_unmap_gpa_range(struct mvm_vm *vm, u64 gpa, u64 size)
 {
 	const struct mvm_pt_fmt *fmt = vm->pt.fmt;
-	u64 end = gpa + size, chunk, leaf, a;
+	u64 end = gpa + size;
 	u64 batch[MVM_ZAP_BATCH];
 	unsigned int n, i;
 
 	lockdep_assert_held(&vm->slots_lock);
 
-	for (; gpa < end; gpa += chunk) {
-		chunk = min_t(u64, end - gpa, MVM_ZAP_BATCH * PAGE_SIZE);
-		n = 0;
-		for (a = gpa; a < gpa + chunk; a += PAGE_SIZE) {
-			leaf = mvm_pt_lookup(&vm->pt, a);
-			if (leaf)
-				batch[n++] = leaf;
+	while (gpa < end) {
+		for (n = 0; n < MVM_ZAP_BATCH; n++) {
+			gpa = mvm_pt_next_mapped(&vm->pt, gpa, end);
+			if (gpa >= end)
+				break;
+			batch[n] = mvm_pt_lookup(&vm->pt, gpa);
+			mvm_pt_unmap_range(&vm->pt, gpa, PAGE_SIZE, NULL);
+			gpa += PAGE_SIZE;
 		}
-		if (!n)
-			continue;
-		mvm_pt_unmap_range(&vm->pt, gpa, chunk, NULL);
-		WRITE_ONCE(vm->tlb_gen, vm->tlb_gen + 1);
-		mvm_vm_kick_vcpus(vm);
-		for (i = 0; i < n; i++)
-			mvm_unpin_leaf(fmt, batch[i]);
+		if (n) {
+			/* No vCPU may hold a translation when a page is unpinned. */
+			WRITE_ONCE(vm->tlb_gen, vm->tlb_gen + 1);
+			mvm_vm_kick_vcpus(vm);
+			for (i = 0; i < n; i++)
+				mvm_unpin_leaf(fmt, batch[i]);
+		}
+		cond_resched();
 	}
 }
 

@@ -389,6 +389,7 @@ u64 mvm_pt_make_leaf(const struct mvm_pt_fmt *fmt, phys_addr_t hpa,
 		     bool writable, bool exec);
 int mvm_pt_map(struct mvm_pt *pt, u64 gpa, u64 leaf);
 u64 mvm_pt_lookup(struct mvm_pt *pt, u64 gpa);
+u64 mvm_pt_next_mapped(struct mvm_pt *pt, u64 gpa, u64 end);
 unsigned long mvm_pt_unmap_range(struct mvm_pt *pt, u64 gpa, u64 size,
 				 void (*put)(const struct mvm_pt_fmt *, u64));
 
