@@ -307,7 +307,11 @@ static inline void mvm_stat_exit(struct mvm_vcpu *vcpu,
  *
  * @lock protects @vcpus.  @slots_lock protects @slots, @pt and the pins it
  * holds, and is taken after vcpu->mutex; @lock and @slots_lock are never
- * held together.
+ * held together.  @slots_lock can be held for as long as a fault on the
+ * VMM's memory takes (pin_user_pages_fast(), copy_from_user(): a FUSE or
+ * userfaultfd page may never come), so nothing host-wide (the registry
+ * lock, netlink) ever waits for it: what netlink reports of the slots is
+ * @mem_pages, written under @slots_lock and read with READ_ONCE().
  */
 struct mvm_vm {
 	refcount_t users;
@@ -320,6 +324,8 @@ struct mvm_vm {
 	struct mutex slots_lock;
 	struct mvm_memslots slots;
 	struct mvm_pt pt;		/* nested page table, under slots_lock */
+	u64 mem_pages;			/* pages in all slots: written under
+					 * slots_lock, read with READ_ONCE() */
 	u64 tlb_gen;			/* bumped after each unmap (vcpu.c) */
 	bool dead;			/* inconsistent: every ioctl -EIO */
 

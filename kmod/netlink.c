@@ -79,18 +79,6 @@ static struct mvm_vcpu *mvm_nl_vcpu(struct mvm_vm *vm, unsigned int i)
 	return i < MVM_MAX_VCPUS ? READ_ONCE(vm->vcpus[i]) : NULL;
 }
 
-static u64 mvm_nl_mem_bytes(struct mvm_vm *vm)
-{
-	u64 pages = 0;
-	int i;
-
-	mutex_lock(&vm->slots_lock);
-	for (i = 0; i < MVM_MAX_MEMSLOTS; i++)
-		pages += vm->slots.slot[i].npages;
-	mutex_unlock(&vm->slots_lock);
-	return pages << PAGE_SHIFT;
-}
-
 static u32 mvm_nl_vcpu_state(struct mvm_vcpu *vcpu)
 {
 	if (READ_ONCE(vcpu->in_run))
@@ -123,7 +111,12 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
-/* One MINIVMM_CMD_GET_VM message.  Caller holds the registry lock. */
+/*
+ * One MINIVMM_CMD_GET_VM message.  Caller holds the registry lock, so this
+ * takes none of the VM's locks: a VM whose slots_lock is stuck behind a
+ * fault that never ends must not stop every netlink reader and every VM
+ * creation on the host.  The memory size is the counter memslot.c keeps.
+ */
 static int mvm_nl_fill_vm(struct sk_buff *skb, struct mvm_vm *vm, u32 portid,
 			  u32 seq, int flags)
 {
@@ -154,7 +147,8 @@ static int mvm_nl_fill_vm(struct sk_buff *skb, struct mvm_vm *vm, u32 portid,
 			from_kuid_munged(current_user_ns(), vm->owner_uid)) ||
 	    nla_put_u32(skb, MINIVMM_A_VM_NR_VCPUS, nr_vcpus) ||
 	    nla_put_u64_64bit(skb, MINIVMM_A_VM_MEM_BYTES,
-			      mvm_nl_mem_bytes(vm), MINIVMM_A_VM_PAD) ||
+			      READ_ONCE(vm->mem_pages) << PAGE_SHIFT,
+			      MINIVMM_A_VM_PAD) ||
 	    nla_put_u32(skb, MINIVMM_A_VM_STATE, state) ||
 	    nla_put_u64_64bit(skb, MINIVMM_A_VM_CREATED_NS, vm->created_ns,
 			      MINIVMM_A_VM_PAD))

@@ -22,8 +22,11 @@
 /*
  * mvm_vms_lock protects mvm_vms' membership: a VM found in mvm_vms while
  * it is held stays allocated (with its vCPUs) until it is dropped, because
- * mvm_registry_remove() waits for it.  It is taken before vm->slots_lock
- * and never inside any other minivmm lock (Documentation/locking.rst).
+ * mvm_registry_remove() waits for it.  It is never taken inside another
+ * minivmm lock, and no VM lock is taken inside it: a VM's slots_lock can
+ * be held across a fault that never finishes, and one VM must not block
+ * every other VM's creation or destruction and every netlink reader
+ * (Documentation/locking.rst).
  * The xarray's own spinlock only guards its nodes.
  */
 static DEFINE_MUTEX(mvm_vms_lock);
