@@ -18,13 +18,12 @@
  * An MMU notifier (zap on invalidate_range_start, refault later) is the
  * planned replacement; Documentation/design.rst says so.
  *
- * Unmapping must not unpin a page the guest can still reach through a
- * stale TLB entry.  So mvm_unmap_gpa_range() clears entries, bumps
- * vm->tlb_gen, kicks every vCPU out of guest mode (the backend flushes the
- * guest TLB tag before it enters again), and only then unpins.
- *
- * Everything here runs under vm->slots_lock, which also serializes fault
- * handling against slot changes.
+ * A pin is locked memory the VMM did not mlock(), so, as VFIO and RDMA do,
+ * every pinned page is charged to the VMM's RLIMIT_MEMLOCK through
+ * account_locked_vm() on vm->mm (held by vm.c with mmgrab() for the VM's
+ * life, so the charge can be dropped after the process has exited).  A
+ * fault past the limit fails RUN with -ENOMEM, as the pin would with
+ * mlock().  vm->nr_pinned counts what is charged.
  */
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -49,6 +48,14 @@ static void mvm_unpin_leaf(const struct mvm_pt_fmt *fmt, u64 leaf)
 
 	/* A writable page may have been written by the guest. */
 	unpin_user_pages_dirty_lock(&page, 1, mvm_leaf_writable(fmt, leaf));
+}
+
+/* Return the RLIMIT_MEMLOCK charge of @n pages that are no longer pinned. */
+static void mvm_uncharge(struct mvm_vm *vm, unsigned long n)
+{
+	WARN_ON_ONCE(n > vm->nr_pinned);
+	vm->nr_pinned -= n;
+	account_locked_vm(vm->mm, n, false);
 }
 
 /*
@@ -85,22 +92,29 @@ void mvm_unmap_gpa_range(struct mvm_vm *vm, u64 gpa, u64 size)
 			mvm_vm_kick_vcpus(vm);
 			for (i = 0; i < n; i++)
 				mvm_unpin_leaf(fmt, batch[i]);
+			mvm_uncharge(vm, n);
 		}
 		cond_resched();
 	}
 }
 
-/* VM destruction: no vCPU exists any more, so nothing can use a mapping. */
+/*
+ * VM destruction: no vCPU exists any more, so nothing can use a mapping.
+ * vm->mm may have exited already; mvm_vm_destroy() still holds its
+ * mmgrab() reference, which is all account_locked_vm() needs.
+ */
 void mvm_mmu_destroy(struct mvm_vm *vm)
 {
 	if (vm->pt.root)
 		mvm_pt_destroy(&vm->pt, mvm_unpin_leaf);
+	mvm_uncharge(vm, vm->nr_pinned);
 }
 
 /*
  * Pin the page behind @gpa and map it.  A slot whose backing memory the
  * VMM mapped read-only (or made so since) is mapped read-only for reads;
- * a write to it then fails the RUN with -EFAULT, as on KVM.
+ * a write to it then fails the RUN with -EFAULT, as on KVM.  -ENOMEM when
+ * the pin would take the VMM past RLIMIT_MEMLOCK.
  */
 static int mvm_map_page(struct mvm_vm *vm, const struct mvm_memslot *slot,
 			u64 gpa, bool write)
@@ -111,20 +125,36 @@ static int mvm_map_page(struct mvm_vm *vm, const struct mvm_memslot *slot,
 	struct page *page;
 	int r;
 
+	lockdep_assert_held(&vm->slots_lock);
+
+	/* Charge first: past the limit, nothing is pinned at all. */
+	r = account_locked_vm(vm->mm, 1, true);
+	if (r)
+		return r;
+	vm->nr_pinned++;
+
 	r = pin_user_pages_fast(hva, 1, FOLL_LONGTERM |
 				(writable ? FOLL_WRITE : 0), &page);
 	if (r != 1 && writable && !write) {
 		writable = false;
 		r = pin_user_pages_fast(hva, 1, FOLL_LONGTERM, &page);
 	}
-	if (r != 1)
-		return r < 0 ? r : -EFAULT;
+	if (r != 1) {
+		r = r < 0 ? r : -EFAULT;
+		goto err_uncharge;
+	}
 
 	r = mvm_pt_map(&vm->pt, gpa,
 		       mvm_pt_make_leaf(vm->pt.fmt, page_to_phys(page),
 					writable, true));
 	if (r)
-		unpin_user_pages_dirty_lock(&page, 1, false);
+		goto err_unpin;
+	return 0;
+
+err_unpin:
+	unpin_user_pages_dirty_lock(&page, 1, false);
+err_uncharge:
+	mvm_uncharge(vm, 1);
 	return r;
 }
 

@@ -326,6 +326,9 @@ struct mvm_vm {
 	struct mvm_pt pt;		/* nested page table, under slots_lock */
 	u64 mem_pages;			/* pages in all slots: written under
 					 * slots_lock, read with READ_ONCE() */
+	unsigned long nr_pinned;	/* pages pinned by the table and
+					 * charged to mm's locked_vm: under
+					 * slots_lock, or alone at destroy */
 	u64 tlb_gen;			/* bumped after each unmap (vcpu.c) */
 	bool dead;			/* inconsistent: every ioctl -EIO */
 
