@@ -2,12 +2,12 @@
 /*
  * Guest memory behind the nested page table (EPT on VMX, NPT on SVM).
  *
- * Guest memory is the VMM's own anonymous memory, described by memory
- * slots (memslot.c).  The nested page table starts empty; the first guest
- * access to a page faults (EPT violation / NPF) and lands here, where the
- * backing page is pinned (pin_user_pages_fast with FOLL_LONGTERM) and
- * mapped.  A pinned page stays pinned until its slot is deleted or moved,
- * or the VM is destroyed.
+ * Guest memory is the VMM's own anonymous, shmem or hugetlbfs memory
+ * (below), described by memory slots (memslot.c).  The nested page table
+ * starts empty; the first guest access to a page faults (EPT violation /
+ * NPF) and lands here, where the backing page is pinned
+ * (pin_user_pages_fast with FOLL_LONGTERM) and mapped.  A pinned page
+ * stays pinned until its slot is deleted or moved, or the VM is destroyed.
  *
  * Why pin and not follow the host's mappings with an MMU notifier: a pin
  * is simple to get right and is what HARDENING.md row 8 asks at minimum:
@@ -24,12 +24,29 @@
  * life, so the charge can be dropped after the process has exited).  A
  * fault past the limit fails RUN with -ENOMEM, as the pin would with
  * mlock().  vm->nr_pinned counts what is charged.
+ *
+ * Only anonymous, shmem/memfd and hugetlbfs memory may back guest RAM.  A
+ * long-term writable pin of a page-cache page of a disk filesystem breaks
+ * the filesystem's writeback (the page is written behind its back, with
+ * no page_mkwrite); 6.1's GUP refuses only FS DAX.  The check is made on
+ * the page just pinned, at each fault, since the VMM can change what is
+ * mapped behind a slot at any time: a refused page fails RUN with -EFAULT.
+ *
+ * Unmapping must not unpin a page the guest can still reach through a
+ * stale TLB entry.  So mvm_unmap_gpa_range() clears entries, bumps
+ * vm->tlb_gen, kicks every vCPU out of guest mode (the backend flushes the
+ * guest TLB tag before it enters again), and only then unpins.
+ *
+ * Everything here runs under vm->slots_lock, which also serializes fault
+ * handling against slot changes.
  */
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <uapi/linux/magic.h>
 #include <asm/io.h>
 
 #include "minivmm.h"
@@ -111,10 +128,38 @@ void mvm_mmu_destroy(struct mvm_vm *vm)
 }
 
 /*
+ * May @page, just pinned for @hva, back guest RAM?  Anonymous memory (and
+ * the zero page a read of it may pin), hugetlbfs, and shmem (tmpfs files,
+ * memfd, MAP_SHARED|MAP_ANONYMOUS): nothing whose page cache a disk
+ * filesystem writes back.  vma_is_shmem() and shmem_mapping() are not
+ * exported on 6.1, so shmem is recognised as a page of the tmpfs file
+ * mapped at @hva now, under mmap_lock (which keeps that file alive).
+ */
+static bool mvm_page_pinnable(struct mm_struct *mm, unsigned long hva,
+			      struct page *page)
+{
+	struct vm_area_struct *vma;
+	struct file *file;
+	bool ok = false;
+
+	if (PageAnon(page) || PageHuge(page) || is_zero_pfn(page_to_pfn(page)))
+		return true;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, hva);
+	file = vma ? vma->vm_file : NULL;
+	if (file && file_inode(file)->i_sb->s_magic == TMPFS_MAGIC)
+		ok = folio_mapping(page_folio(page)) == file->f_mapping;
+	mmap_read_unlock(mm);
+	return ok;
+}
+
+/*
  * Pin the page behind @gpa and map it.  A slot whose backing memory the
  * VMM mapped read-only (or made so since) is mapped read-only for reads;
  * a write to it then fails the RUN with -EFAULT, as on KVM.  -ENOMEM when
- * the pin would take the VMM past RLIMIT_MEMLOCK.
+ * the pin would take the VMM past RLIMIT_MEMLOCK, -EFAULT for memory of a
+ * kind guest RAM may not be (mvm_page_pinnable()).
  */
 static int mvm_map_page(struct mvm_vm *vm, const struct mvm_memslot *slot,
 			u64 gpa, bool write)
@@ -142,6 +187,11 @@ static int mvm_map_page(struct mvm_vm *vm, const struct mvm_memslot *slot,
 	if (r != 1) {
 		r = r < 0 ? r : -EFAULT;
 		goto err_uncharge;
+	}
+
+	if (!mvm_page_pinnable(vm->mm, hva, page)) {
+		r = -EFAULT;
+		goto err_unpin;
 	}
 
 	r = mvm_pt_map(&vm->pt, gpa,

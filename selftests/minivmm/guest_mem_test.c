@@ -11,14 +11,19 @@
  *
  * And what the kernel does with the VMM's memory: pinned guest pages are
  * charged to the VMM's RLIMIT_MEMLOCK (past it, RUN fails with ENOMEM) and
- * uncharged when unpinned.
+ * uncharged when unpinned; guest RAM backed by a file of a filesystem
+ * other than tmpfs is refused at the first access (RUN fails with
+ * EFAULT), while memfd memory works.
  */
 #include "kselftest_harness.h"
 
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <linux/capability.h>
+#include <linux/magic.h>
 
 #include "minivmm_util.h"
 #include "guest.h"
@@ -349,6 +354,72 @@ TEST_F_TIMEOUT(mem, memlock_limit, 120)
 	/* And all of them when the VM goes. */
 	guest_close(g);
 	EXPECT_EQ(0, vmlck_kib());
+}
+
+/*
+ * Guest RAM must be anonymous, shmem (memfd) or hugetlbfs memory: a
+ * long-term writable pin of another filesystem's page cache breaks its
+ * writeback.  A memfd-backed slot works; a slot backed by a MAP_SHARED
+ * file on ramfs (a filesystem with its own page cache that is neither
+ * tmpfs nor anonymous memory, and one every kernel has) is accepted by
+ * SET_USER_MEMORY_REGION but the guest's first access to it fails RUN
+ * with EFAULT.
+ */
+TEST_F(mem, file_backed_slot_refused)
+{
+	char dir[] = "/tmp/mvm-ramfs-XXXXXX", path[64];
+	struct guest *g = &self->g;
+	uint64_t v = 0x0badf11e0badf11eULL;
+	uint64_t w = 0x3e3f3e3f3e3f3e3fULL;
+	void *fmem, *mmem;
+	struct statfs st;
+	int fd, mfd, r;
+
+	if (!statfs("/", &st))
+		TH_LOG("/ is %s", st.f_type == TMPFS_MAGIC ? "tmpfs" :
+		       st.f_type == RAMFS_MAGIC ? "ramfs" : "something else");
+
+	mfd = memfd_create("guest-ram", MFD_CLOEXEC);
+	ASSERT_LE(0, mfd);
+	ASSERT_EQ(0, ftruncate(mfd, PAGE));
+	mmem = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	ASSERT_NE(MAP_FAILED, mmem);
+	memcpy(mmem, &w, 8);
+	r = guest_set_slot(g->vm, 2, 0, SLOT_GPA2, PAGE, mmem);
+	ASSERT_EQ(0, r) TH_LOG("memfd slot: %s", strerror(-r));
+	EXPECT_EQ(w, probe_read(_metadata, g, 8, SLOT_GPA2));
+	probe_write(_metadata, g, 8, SLOT_GPA2 + 8, v);
+	probe_sync(_metadata, g);
+	EXPECT_EQ(v, ((uint64_t *)mmem)[1]);
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	ASSERT_EQ(0, mount("none", dir, "ramfs", 0, NULL))
+		TH_LOG("mount ramfs: %s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/ram", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, PAGE));
+	fmem = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, fmem);
+	memcpy(fmem, &v, 8);
+	r = guest_set_slot(g->vm, 1, 0, SLOT_GPA, PAGE, fmem);
+	ASSERT_EQ(0, r) TH_LOG("file slot: %s", strerror(-r));
+
+	send(_metadata, g, PROBE_READ);
+	send(_metadata, g, 8);
+	send64(_metadata, g, SLOT_GPA);
+	r = guest_run(g);
+	EXPECT_EQ(-EFAULT, r) TH_LOG("RUN reading a ramfs page: %s",
+				     r ? strerror(-r) : "succeeded");
+
+	/* Nothing of it was kept pinned: the file and mount go away. */
+	guest_close(g);
+	munmap(fmem, PAGE);
+	close(fd);
+	EXPECT_EQ(0, umount(dir)) TH_LOG("umount: %s", strerror(errno));
+	rmdir(dir);
+	munmap(mmem, PAGE);
+	close(mfd);
 }
 
 TEST_HARNESS_MAIN
