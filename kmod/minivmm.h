@@ -281,7 +281,9 @@ struct mvm_vcpu {
 	void *arch;			/* the backend's (struct vmx_vcpu/svm_vcpu) */
 	struct mvm_vcpu_stats stats;
 	/* For the netlink view (netlink.c), written by RUN's own thread. */
-	pid_t run_tid;			/* the thread in or last in RUN, 0: never */
+	pid_t run_tid;			/* the thread in or last in RUN, 0: never
+					 * (init pid namespace; netlink.c
+					 * translates it for the reader) */
 	bool in_run;			/* inside MINIVMM_RUN now */
 	u64 last_exit_ns;		/* 0: the last exit went to userspace */
 };
@@ -334,7 +336,8 @@ struct mvm_vm {
 
 	/* registry.c: set before the fd exists, constant after */
 	u32 id;				/* host-wide, from 1; 0: not registered */
-	pid_t owner_tgid;		/* creator's process, init pid namespace */
+	struct pid *owner_pid;		/* creator's thread group, referenced;
+					 * put by vm.c when the VM goes */
 	kuid_t owner_uid;		/* creator's effective uid */
 	u64 created_ns;			/* CLOCK_REALTIME */
 };
