@@ -103,6 +103,18 @@ const struct mvm_memslot *mvm_memslot_find(struct mvm_vm *vm, u64 gfn)
 	return NULL;
 }
 
+/*
+ * Keep vm->mem_pages, the guest memory size netlink reports, in step with
+ * the slots.  It is read without slots_lock, because slots_lock can be
+ * held across a fault that never finishes and netlink readers hold the
+ * host-wide registry lock (Documentation/locking.rst).
+ */
+static void mvm_memslot_account(struct mvm_vm *vm, s64 npages)
+{
+	lockdep_assert_held(&vm->slots_lock);
+	WRITE_ONCE(vm->mem_pages, vm->mem_pages + npages);
+}
+
 /* MINIVMM_SET_USER_MEMORY_REGION */
 int mvm_set_memory_region(struct mvm_vm *vm, void __user *argp)
 {
@@ -127,6 +139,7 @@ int mvm_set_memory_region(struct mvm_vm *vm, void __user *argp)
 		s->uaddr = r.userspace_addr;
 		s->npages = r.memory_size >> PAGE_SHIFT;
 		s->flags = r.flags;
+		mvm_memslot_account(vm, s->npages);
 		fallthrough;
 	case MVM_MEMSLOT_MOVE:
 		/* Nothing may stay mapped at the old place (HARDENING row 7). */
@@ -138,6 +151,7 @@ int mvm_set_memory_region(struct mvm_vm *vm, void __user *argp)
 	case MVM_MEMSLOT_DELETE:
 		mvm_unmap_gpa_range(vm, s->base_gfn << PAGE_SHIFT,
 				    s->npages << PAGE_SHIFT);
+		mvm_memslot_account(vm, -(s64)s->npages);
 		memset(s, 0, sizeof(*s));
 		break;
 	}

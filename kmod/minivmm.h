@@ -291,7 +291,9 @@ struct mvm_vcpu {
 	void *arch;			/* the backend's (struct vmx_vcpu/svm_vcpu) */
 	struct mvm_vcpu_stats stats;
 	/* For the netlink view (netlink.c), written by RUN's own thread. */
-	pid_t run_tid;			/* the thread in or last in RUN, 0: never */
+	pid_t run_tid;			/* the thread in or last in RUN, 0: never
+					 * (init pid namespace; netlink.c
+					 * translates it for the reader) */
 	bool in_run;			/* inside MINIVMM_RUN now */
 	u64 last_exit_ns;		/* 0: the last exit went to userspace */
 };
@@ -317,7 +319,11 @@ static inline void mvm_stat_exit(struct mvm_vcpu *vcpu,
  *
  * @lock protects @vcpus.  @slots_lock protects @slots, @pt and the pins it
  * holds, and is taken after vcpu->mutex; @lock and @slots_lock are never
- * held together.
+ * held together.  @slots_lock can be held for as long as a fault on the
+ * VMM's memory takes (pin_user_pages_fast(), copy_from_user(): a FUSE or
+ * userfaultfd page may never come), so nothing host-wide (the registry
+ * lock, netlink) ever waits for it: what netlink reports of the slots is
+ * @mem_pages, written under @slots_lock and read with READ_ONCE().
  */
 struct mvm_vm {
 	refcount_t users;
@@ -330,12 +336,18 @@ struct mvm_vm {
 	struct mutex slots_lock;
 	struct mvm_memslots slots;
 	struct mvm_pt pt;		/* nested page table, under slots_lock */
+	u64 mem_pages;			/* pages in all slots: written under
+					 * slots_lock, read with READ_ONCE() */
+	unsigned long nr_pinned;	/* pages pinned by the table and
+					 * charged to mm's locked_vm: under
+					 * slots_lock, or alone at destroy */
 	u64 tlb_gen;			/* bumped after each unmap (vcpu.c) */
 	bool dead;			/* inconsistent: every ioctl -EIO */
 
 	/* registry.c: set before the fd exists, constant after */
 	u32 id;				/* host-wide, from 1; 0: not registered */
-	pid_t owner_tgid;		/* creator's process, init pid namespace */
+	struct pid *owner_pid;		/* creator's thread group, referenced;
+					 * put by vm.c when the VM goes */
 	kuid_t owner_uid;		/* creator's effective uid */
 	u64 created_ns;			/* CLOCK_REALTIME */
 };
@@ -399,6 +411,7 @@ u64 mvm_pt_make_leaf(const struct mvm_pt_fmt *fmt, phys_addr_t hpa,
 		     bool writable, bool exec);
 int mvm_pt_map(struct mvm_pt *pt, u64 gpa, u64 leaf);
 u64 mvm_pt_lookup(struct mvm_pt *pt, u64 gpa);
+u64 mvm_pt_next_mapped(struct mvm_pt *pt, u64 gpa, u64 end);
 unsigned long mvm_pt_unmap_range(struct mvm_pt *pt, u64 gpa, u64 size,
 				 void (*put)(const struct mvm_pt_fmt *, u64));
 

@@ -136,10 +136,55 @@ u64 mvm_pt_lookup(struct mvm_pt *pt, u64 gpa)
 }
 EXPORT_SYMBOL_IF_KUNIT(mvm_pt_lookup);
 
+/* The bytes of guest-physical space one entry at @level covers. */
+static u64 mvm_pt_span(int level)
+{
+	return 1ULL << (PAGE_SHIFT + 9 * (level - 1));
+}
+
+/*
+ * The lowest guest page in [@gpa, @end) that has a leaf, or @end if none.
+ *
+ * A walk over a range must not cost time in proportion to its size: a
+ * memory slot can span 2^46 bytes of which the guest touched a few pages,
+ * and the VMM pays nothing to create it.  So absent entries above level 1
+ * are skipped whole (512 GiB, 1 GiB, 2 MiB at a time), and a walk costs at
+ * most one restart from the root per absent entry it steps over plus one
+ * per leaf it finds: in proportion to the tables present, not to the range.
+ */
+u64 mvm_pt_next_mapped(struct mvm_pt *pt, u64 gpa, u64 end)
+{
+	const struct mvm_pt_fmt *fmt = pt->fmt;
+	u64 limit = min_t(u64, end, 1ULL << MVM_PT_GPA_BITS);
+	u64 *table;
+	int level;
+
+	gpa &= PAGE_MASK;
+	while (gpa < limit) {
+		table = pt->root;
+		for (level = MVM_PT_LEVELS; level >= 1; level--) {
+			u64 pte = table[mvm_pt_index(gpa, level)];
+
+			if (!mvm_pt_present(fmt, pte)) {
+				/* Nothing below this entry: go past its span. */
+				gpa = (gpa & ~(mvm_pt_span(level) - 1)) +
+				      mvm_pt_span(level);
+				break;
+			}
+			if (level == 1)
+				return gpa;
+			table = mvm_pt_table_of(fmt, pte);
+		}
+	}
+	return end;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvm_pt_next_mapped);
+
 /*
  * Unmap the guest pages in [@gpa, @gpa + @size), calling @put on each leaf
  * removed (to release the page it mapped).  Tables stay allocated: they
  * are freed with the whole table.  Returns the number of leaves removed.
+ * Costs time in proportion to what is mapped (mvm_pt_next_mapped()).
  */
 unsigned long mvm_pt_unmap_range(struct mvm_pt *pt, u64 gpa, u64 size,
 				 void (*put)(const struct mvm_pt_fmt *, u64))
@@ -147,10 +192,9 @@ unsigned long mvm_pt_unmap_range(struct mvm_pt *pt, u64 gpa, u64 size,
 	unsigned long removed = 0;
 	u64 end = gpa + size, old, *pte;
 
-	for (; gpa < end && mvm_pt_gpa_ok(gpa); gpa += PAGE_SIZE) {
+	for (gpa = mvm_pt_next_mapped(pt, gpa, end); gpa < end;
+	     gpa = mvm_pt_next_mapped(pt, gpa + PAGE_SIZE, end)) {
 		pte = mvm_pt_leaf_slot(pt, gpa, false);
-		if (!pte || !mvm_pt_present(pt->fmt, *pte))
-			continue;
 		old = *pte;
 		WRITE_ONCE(*pte, 0);
 		if (put)

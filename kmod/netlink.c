@@ -8,8 +8,13 @@
  * its enums.  Nothing here changes a VM: the family only reads.
  *
  * Who sees what: a VM is visible to the user (effective uid) that created
- * it, and to holders of CAP_NET_ADMIN (checked with netlink_capable(), so
- * both the socket's opener and the sender need it).  A VM the caller may
+ * it, when both the sender and the process that opened the socket run as
+ * that user (a socket opened by someone else, then handed over, does not
+ * show it), and to holders of CAP_NET_ADMIN (checked with
+ * netlink_capable(), so both the socket's opener and the sender need it).
+ * Process and thread ids are given as the reader's pid namespace numbers
+ * them (0: not in it); events, which have no one reader, use the initial
+ * namespace's.  A VM the caller may
  * not see answers -ENOENT, the same as one that does not exist, so ids do
  * not leak who runs what.  The "events" group carries every VM's events,
  * so joining it needs CAP_NET_ADMIN (GENL_MCAST_CAP_NET_ADMIN).
@@ -25,8 +30,12 @@
  * and nothing on the exit path waits for a reader.
  */
 #include <linux/cred.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/rcupdate.h>
 #include <linux/uidgid.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "minivmm.h"
 
@@ -67,28 +76,48 @@ static const u16 mvm_nl_exit_kind_attr[MVM_EXIT_KIND_NR] = {
 	[MVM_EXIT_KIND_OTHER]		= MINIVMM_A_EXIT_KIND_OTHER,
 };
 
+/*
+ * The credentials of whoever opened the socket @skb came from, as
+ * netlink_ns_capable() finds them; NULL for a kernel socket.
+ */
+static const struct cred *mvm_nl_opener_cred(struct sk_buff *skb)
+{
+	const struct socket *sock = NETLINK_CB(skb).sk->sk_socket;
+
+	return sock && sock->file ? sock->file->f_cred : NULL;
+}
+
 static bool mvm_nl_visible(struct sk_buff *skb, const struct mvm_vm *vm)
 {
-	return uid_eq(vm->owner_uid, current_euid()) ||
-	       netlink_capable(skb, CAP_NET_ADMIN);
+	const struct cred *opener = mvm_nl_opener_cred(skb);
+
+	if (netlink_capable(skb, CAP_NET_ADMIN))
+		return true;
+	return opener && uid_eq(vm->owner_uid, current_euid()) &&
+	       uid_eq(vm->owner_uid, opener->euid);
+}
+
+/*
+ * Thread @tid of the initial pid namespace as the reader's namespace
+ * numbers it; 0 if it is gone or not in that namespace.
+ */
+static u32 mvm_nl_tid(pid_t tid)
+{
+	pid_t nr;
+
+	if (!tid)
+		return 0;
+	rcu_read_lock();
+	nr = pid_nr_ns(find_pid_ns(tid, &init_pid_ns),
+		       task_active_pid_ns(current));
+	rcu_read_unlock();
+	return nr;
 }
 
 /* A vCPU of @vm, or NULL.  vCPUs live as long as their VM. */
 static struct mvm_vcpu *mvm_nl_vcpu(struct mvm_vm *vm, unsigned int i)
 {
 	return i < MVM_MAX_VCPUS ? READ_ONCE(vm->vcpus[i]) : NULL;
-}
-
-static u64 mvm_nl_mem_bytes(struct mvm_vm *vm)
-{
-	u64 pages = 0;
-	int i;
-
-	mutex_lock(&vm->slots_lock);
-	for (i = 0; i < MVM_MAX_MEMSLOTS; i++)
-		pages += vm->slots.slot[i].npages;
-	mutex_unlock(&vm->slots_lock);
-	return pages << PAGE_SHIFT;
 }
 
 static u32 mvm_nl_vcpu_state(struct mvm_vcpu *vcpu)
@@ -108,7 +137,8 @@ static int mvm_nl_put_vcpu(struct sk_buff *skb, struct mvm_vcpu *vcpu)
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, MINIVMM_A_VCPU_ID, vcpu->id) ||
-	    nla_put_u32(skb, MINIVMM_A_VCPU_TID, READ_ONCE(vcpu->run_tid)) ||
+	    nla_put_u32(skb, MINIVMM_A_VCPU_TID,
+			mvm_nl_tid(READ_ONCE(vcpu->run_tid))) ||
 	    nla_put_u32(skb, MINIVMM_A_VCPU_STATE, mvm_nl_vcpu_state(vcpu)))
 		goto err_cancel;
 	/* run_cpu is meaningful once the vCPU has entered the guest. */
@@ -123,7 +153,12 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
-/* One MINIVMM_CMD_GET_VM message.  Caller holds the registry lock. */
+/*
+ * One MINIVMM_CMD_GET_VM message.  Caller holds the registry lock, so this
+ * takes none of the VM's locks: a VM whose slots_lock is stuck behind a
+ * fault that never ends must not stop every netlink reader and every VM
+ * creation on the host.  The memory size is the counter memslot.c keeps.
+ */
 static int mvm_nl_fill_vm(struct sk_buff *skb, struct mvm_vm *vm, u32 portid,
 			  u32 seq, int flags)
 {
@@ -149,12 +184,14 @@ static int mvm_nl_fill_vm(struct sk_buff *skb, struct mvm_vm *vm, u32 portid,
 		state = MINIVMM_VM_STATE_DEAD;
 
 	if (nla_put_u32(skb, MINIVMM_A_VM_ID, vm->id) ||
-	    nla_put_u32(skb, MINIVMM_A_VM_PID, vm->owner_tgid) ||
+	    nla_put_u32(skb, MINIVMM_A_VM_PID,
+			pid_nr_ns(vm->owner_pid, task_active_pid_ns(current))) ||
 	    nla_put_u32(skb, MINIVMM_A_VM_UID,
 			from_kuid_munged(current_user_ns(), vm->owner_uid)) ||
 	    nla_put_u32(skb, MINIVMM_A_VM_NR_VCPUS, nr_vcpus) ||
 	    nla_put_u64_64bit(skb, MINIVMM_A_VM_MEM_BYTES,
-			      mvm_nl_mem_bytes(vm), MINIVMM_A_VM_PAD) ||
+			      READ_ONCE(vm->mem_pages) << PAGE_SHIFT,
+			      MINIVMM_A_VM_PAD) ||
 	    nla_put_u32(skb, MINIVMM_A_VM_STATE, state) ||
 	    nla_put_u64_64bit(skb, MINIVMM_A_VM_CREATED_NS, vm->created_ns,
 			      MINIVMM_A_VM_PAD))
@@ -441,7 +478,7 @@ static struct sk_buff *mvm_nl_event_start(const struct mvm_vm *vm, u8 cmd,
 	*hdr = genlmsg_put(msg, 0, 0, &mvm_nl_family, 0, cmd);
 	if (!*hdr ||
 	    nla_put_u32(msg, MINIVMM_A_VM_ID, vm->id) ||
-	    nla_put_u32(msg, MINIVMM_A_VM_PID, vm->owner_tgid) ||
+	    nla_put_u32(msg, MINIVMM_A_VM_PID, pid_nr(vm->owner_pid)) ||
 	    nla_put_u32(msg, MINIVMM_A_VM_UID,
 			from_kuid_munged(&init_user_ns, vm->owner_uid))) {
 		nlmsg_free(msg);

@@ -13,7 +13,9 @@
  */
 #include <linux/cred.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/timekeeping.h>
 #include <linux/xarray.h>
 
@@ -22,8 +24,11 @@
 /*
  * mvm_vms_lock protects mvm_vms' membership: a VM found in mvm_vms while
  * it is held stays allocated (with its vCPUs) until it is dropped, because
- * mvm_registry_remove() waits for it.  It is taken before vm->slots_lock
- * and never inside any other minivmm lock (Documentation/locking.rst).
+ * mvm_registry_remove() waits for it.  It is never taken inside another
+ * minivmm lock, and no VM lock is taken inside it: a VM's slots_lock can
+ * be held across a fault that never finishes, and one VM must not block
+ * every other VM's creation or destruction and every netlink reader
+ * (Documentation/locking.rst).
  * The xarray's own spinlock only guards its nodes.
  */
 static DEFINE_MUTEX(mvm_vms_lock);
@@ -41,7 +46,8 @@ void mvm_registry_unlock(void)
 }
 
 /*
- * Give @vm an id and record its owner: the calling thread's process and
+ * Give @vm an id and record its owner: the calling thread's process (a
+ * struct pid reference, put by vm.c after mvm_registry_remove()) and
  * effective uid, and the wall-clock time.  Called from MINIVMM_CREATE_VM
  * before the fd exists.  Returns 0 or -ENOMEM / -EBUSY (ids exhausted).
  */
@@ -50,15 +56,17 @@ int mvm_registry_add(struct mvm_vm *vm)
 	u32 id;
 	int r;
 
-	vm->owner_tgid = task_tgid_nr(current);
 	vm->owner_uid = current_euid();
 	vm->created_ns = ktime_get_real_ns();
 
 	mutex_lock(&mvm_vms_lock);
 	r = xa_alloc_cyclic(&mvm_vms, &id, vm, XA_LIMIT(1, INT_MAX),
 			    &mvm_vms_next, GFP_KERNEL_ACCOUNT);
-	if (r >= 0)
+	if (r >= 0) {
 		vm->id = id;
+		/* A reference, not a number: read in the reader's namespace. */
+		vm->owner_pid = get_pid(task_tgid(current));
+	}
 	mutex_unlock(&mvm_vms_lock);
 	/* 1 means the ids wrapped: fine. */
 	return r < 0 ? r : 0;

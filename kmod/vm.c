@@ -18,6 +18,7 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/pid.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
@@ -35,6 +36,7 @@ static void mvm_vm_destroy(struct mvm_vm *vm)
 			mvm_vcpu_free(vm->vcpus[i]);
 	/* No vCPU is left to use a mapping: unpin and free the table. */
 	mvm_mmu_destroy(vm);
+	put_pid(vm->owner_pid);
 	mmdrop(vm->mm);
 	kfree(vm);
 	mvm_hw_put();
@@ -143,6 +145,7 @@ err_put_fd:
 	put_unused_fd(fd);
 err_unregister:
 	mvm_registry_remove(vm);
+	put_pid(vm->owner_pid);
 err_put_hw:
 	mvm_hw_put();
 err_destroy_pt:

@@ -221,6 +221,98 @@ static void mmu_tables_linked(struct kunit *test)
 	mvm_pt_destroy(&pt, NULL);
 }
 
+/*
+ * mvm_pt_next_mapped() finds each leaf of a sparse table in order, whatever
+ * table edge it sits on, and nothing in between or beyond.
+ */
+static void mmu_next_mapped_sparse(struct kunit *test)
+{
+	const struct mvm_pt_fmt *f = mmu_param(test);
+	static const u64 gpas[] = {
+		0x1ff000,		/* last page of a level-1 table */
+		0x200000,		/* first page of the next one */
+		0x3ffff000,		/* last page of a level-2 table */
+		0x8000000000,		/* first page of the second level-3 table */
+		0x3fffffffe000,		/* inside the last 2 MiB below 2^46 */
+		0x7ffffffff000,		/* the last page below 2^47 */
+		0xfffffffff000,		/* the last 48-bit page */
+	};
+	const u64 top = 1ULL << 48;
+	struct mvm_pt pt;
+	unsigned int i;
+	u64 gpa;
+
+	KUNIT_ASSERT_EQ(test, mvm_pt_init(&pt, f), 0);
+	/* An empty table: nothing anywhere, and the end comes back as given. */
+	KUNIT_EXPECT_EQ(test, mvm_pt_next_mapped(&pt, 0, top), top);
+	KUNIT_EXPECT_EQ(test, mvm_pt_next_mapped(&pt, 0, ~0ULL), ~0ULL);
+
+	for (i = 0; i < ARRAY_SIZE(gpas); i++)
+		KUNIT_ASSERT_EQ(test, mvm_pt_map(&pt, gpas[i],
+				mvm_pt_make_leaf(f, HPA_A, true, true)), 0);
+
+	/* Stepping from one leaf to the next visits them all, in order. */
+	gpa = mvm_pt_next_mapped(&pt, 0, top);
+	for (i = 0; i < ARRAY_SIZE(gpas); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, gpa, gpas[i], "leaf %u", i);
+		gpa = mvm_pt_next_mapped(&pt, gpa + PAGE_SIZE, top);
+	}
+	KUNIT_EXPECT_EQ(test, gpa, top);
+
+	/* A start on a leaf finds it; the end is exclusive. */
+	KUNIT_EXPECT_EQ(test, mvm_pt_next_mapped(&pt, 0x200000, top), 0x200000ULL);
+	KUNIT_EXPECT_EQ(test, mvm_pt_next_mapped(&pt, 0x201000, 0x3ffff000),
+			0x3ffff000ULL);
+	KUNIT_EXPECT_EQ(test, mvm_pt_next_mapped(&pt, 0x201000, 0x40000000),
+			0x3ffff000ULL);
+	/* Across absent level-4 and level-3 entries. */
+	KUNIT_EXPECT_EQ(test, mvm_pt_next_mapped(&pt, 0x40000000, top),
+			0x8000000000ULL);
+	KUNIT_EXPECT_EQ(test, mvm_pt_next_mapped(&pt, 0x8000001000, top),
+			0x3fffffffe000ULL);
+	/* An unaligned start counts from its page. */
+	KUNIT_EXPECT_EQ(test, mvm_pt_next_mapped(&pt, 0x1ff123, top), 0x1ff000ULL);
+	/* Above the last leaf, and past 2^48: the end as given. */
+	KUNIT_EXPECT_EQ(test, mvm_pt_next_mapped(&pt, 0xfffffffff000 + PAGE_SIZE,
+						 ~0ULL), ~0ULL);
+	mvm_pt_destroy(&pt, NULL);
+}
+
+/*
+ * Unmapping a 2^46-byte range with a few leaves in it removes exactly
+ * those.  Page by page this would be 2^34 lookups and the case would not
+ * finish within KUnit's timeout.
+ */
+static void mmu_unmap_huge_sparse(struct kunit *test)
+{
+	const struct mvm_pt_fmt *f = mmu_param(test);
+	static const u64 gpas[] = {
+		0x0, 0x1ff000, 0x40000000, 0x8000000000, 0x3ffffffff000,
+		0x400000000000,		/* just past the range */
+	};
+	const u64 size = 1ULL << 46;
+	struct mvm_pt pt;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, mvm_pt_init(&pt, f), 0);
+	for (i = 0; i < ARRAY_SIZE(gpas); i++)
+		KUNIT_ASSERT_EQ(test, mvm_pt_map(&pt, gpas[i],
+				mvm_pt_make_leaf(f, HPA_A, true, true)), 0);
+
+	mmu_puts = 0;
+	KUNIT_EXPECT_EQ(test, mvm_pt_unmap_range(&pt, 0, size, mmu_count_put),
+			(unsigned long)ARRAY_SIZE(gpas) - 1);
+	KUNIT_EXPECT_EQ(test, mmu_puts, (unsigned long)ARRAY_SIZE(gpas) - 1);
+	for (i = 0; i + 1 < ARRAY_SIZE(gpas); i++)
+		KUNIT_EXPECT_EQ(test, mvm_pt_lookup(&pt, gpas[i]), 0ULL);
+	KUNIT_EXPECT_NE(test, mvm_pt_lookup(&pt, size), 0ULL);
+	KUNIT_EXPECT_EQ(test, mvm_pt_next_mapped(&pt, 0, size), size);
+	/* Again over the now empty range: nothing to remove. */
+	KUNIT_EXPECT_EQ(test, mvm_pt_unmap_range(&pt, 0, size, mmu_count_put),
+			0UL);
+	mvm_pt_destroy(&pt, NULL);
+}
+
 static struct kunit_case mmu_cases[] = {
 	KUNIT_CASE(mmu_ept_leaf_bits),
 	KUNIT_CASE(mmu_npt_leaf_bits),
@@ -229,6 +321,8 @@ static struct kunit_case mmu_cases[] = {
 	KUNIT_CASE_PARAM(mmu_bad_gpa, mmu_fmt_gen_params),
 	KUNIT_CASE_PARAM(mmu_read_only, mmu_fmt_gen_params),
 	KUNIT_CASE_PARAM(mmu_tables_linked, mmu_fmt_gen_params),
+	KUNIT_CASE_PARAM(mmu_next_mapped_sparse, mmu_fmt_gen_params),
+	KUNIT_CASE_PARAM(mmu_unmap_huge_sparse, mmu_fmt_gen_params),
 	{}
 };
 

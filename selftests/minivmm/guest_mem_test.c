@@ -8,10 +8,22 @@
  * alone; two VMs do not see each other's memory; and a slot deleted and
  * re-created, or moved, at another address is gone from the old one (an
  * access there now exits as MMIO) and present at the new one.
+ *
+ * And what the kernel does with the VMM's memory: pinned guest pages are
+ * charged to the VMM's RLIMIT_MEMLOCK (past it, RUN fails with ENOMEM) and
+ * uncharged when unpinned; guest RAM backed by a file of a filesystem
+ * other than tmpfs is refused at the first access (RUN fails with
+ * EFAULT), while memfd memory works.
  */
 #include "kselftest_harness.h"
 
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
 
 #include "minivmm_util.h"
 #include "guest.h"
@@ -245,6 +257,169 @@ TEST_F(mem, slot_delete_readd_move)
 	ASSERT_EQ(0, r) TH_LOG("move: %s", strerror(-r));
 	EXPECT_EQ(0x88, probe_read_mmio(_metadata, g, 8, SLOT_GPA2 + 0x20, 0x88));
 	EXPECT_EQ(0x4242424242424242ULL, probe_read(_metadata, g, 8, SLOT_GPA + 0x20));
+}
+
+/* VmLck of this process (mm->locked_vm) in KiB, or -1. */
+static long vmlck_kib(void)
+{
+	char line[256];
+	long kib = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/status", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmLck: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/*
+ * Give up CAP_IPC_LOCK, which lets a process lock memory past its
+ * RLIMIT_MEMLOCK (and root has it).  0 or -errno.
+ */
+static int drop_ipc_lock(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+	unsigned int i = CAP_IPC_LOCK / 32, bit = 1u << (CAP_IPC_LOCK % 32);
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	data[i].effective &= ~bit;
+	data[i].permitted &= ~bit;
+	data[i].inheritable &= ~bit;
+	return syscall(SYS_capset, &hdr, data) ? -errno : 0;
+}
+
+/* Sends the probe an invert of @pages pages at GUEST_DATA into the next. */
+static void probe_invert(struct __test_metadata *_metadata, struct guest *g,
+			 uint32_t pages)
+{
+	send(_metadata, g, PROBE_INVERT);
+	send64(_metadata, g, GUEST_DATA);
+	send64(_metadata, g, GUEST_DATA + pages * PAGE);
+	send(_metadata, g, pages * PAGE / 8);
+}
+
+/*
+ * Every page the guest touches stays pinned: it is locked memory and
+ * counts against RLIMIT_MEMLOCK like mlock().  With 64 KiB (16 pages) and
+ * no CAP_IPC_LOCK, a guest touching 64 pages makes RUN fail with ENOMEM
+ * with at most 16 pages charged; with the limit raised the same RUN goes
+ * on and finishes.  Deleting a slot and destroying the VM give the charge
+ * back.
+ */
+TEST_F_TIMEOUT(mem, memlock_limit, 120)
+{
+	struct rlimit rl = { .rlim_cur = 64 << 10, .rlim_max = 8 << 20 };
+	struct guest *g = &self->g;
+	const uint32_t pages = 32;
+	long lck, before;
+	int r;
+
+	ASSERT_EQ(0, drop_ipc_lock());
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &rl));
+	ASSERT_EQ(0, vmlck_kib());
+
+	probe_invert(_metadata, g, pages);
+	r = guest_run(g);
+	EXPECT_EQ(-ENOMEM, r) TH_LOG("RUN past RLIMIT_MEMLOCK: %s",
+				     r ? strerror(-r) : "succeeded");
+	lck = vmlck_kib();
+	EXPECT_LT(0, lck) TH_LOG("nothing was charged");
+	EXPECT_GE(64, lck) TH_LOG("%ld KiB charged, the limit is 64", lck);
+
+	/* Raised: the guest goes on where it stopped. */
+	rl.rlim_cur = rl.rlim_max;
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &rl));
+	recv64(_metadata, g);
+	lck = vmlck_kib();
+	EXPECT_LE(2 * pages * PAGE / 1024, lck) TH_LOG("%ld KiB charged", lck);
+
+	/* A slot's pages are uncharged when it goes. */
+	before = lck;
+	r = guest_set_slot(g->vm, 1, 0, SLOT_GPA, self->extra_size, self->extra);
+	ASSERT_EQ(0, r) TH_LOG("%s", strerror(-r));
+	probe_read(_metadata, g, 8, SLOT_GPA);
+	probe_read(_metadata, g, 8, SLOT_GPA + 3 * PAGE);
+	EXPECT_EQ(before + 2 * PAGE / 1024, vmlck_kib());
+	ASSERT_EQ(0, guest_set_slot(g->vm, 1, 0, SLOT_GPA, 0, NULL));
+	EXPECT_EQ(before, vmlck_kib());
+
+	/* And all of them when the VM goes. */
+	guest_close(g);
+	EXPECT_EQ(0, vmlck_kib());
+}
+
+/*
+ * Guest RAM must be anonymous, shmem (memfd) or hugetlbfs memory: a
+ * long-term writable pin of another filesystem's page cache breaks its
+ * writeback.  A memfd-backed slot works; a slot backed by a MAP_SHARED
+ * file on ramfs (a filesystem with its own page cache that is neither
+ * tmpfs nor anonymous memory, and one every kernel has) is accepted by
+ * SET_USER_MEMORY_REGION but the guest's first access to it fails RUN
+ * with EFAULT.
+ */
+TEST_F(mem, file_backed_slot_refused)
+{
+	char dir[] = "/tmp/mvm-ramfs-XXXXXX", path[64];
+	struct guest *g = &self->g;
+	uint64_t v = 0x0badf11e0badf11eULL;
+	uint64_t w = 0x3e3f3e3f3e3f3e3fULL;
+	void *fmem, *mmem;
+	struct statfs st;
+	int fd, mfd, r;
+
+	if (!statfs("/", &st))
+		TH_LOG("/ is %s", st.f_type == TMPFS_MAGIC ? "tmpfs" :
+		       st.f_type == RAMFS_MAGIC ? "ramfs" : "something else");
+
+	mfd = memfd_create("guest-ram", MFD_CLOEXEC);
+	ASSERT_LE(0, mfd);
+	ASSERT_EQ(0, ftruncate(mfd, PAGE));
+	mmem = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	ASSERT_NE(MAP_FAILED, mmem);
+	memcpy(mmem, &w, 8);
+	r = guest_set_slot(g->vm, 2, 0, SLOT_GPA2, PAGE, mmem);
+	ASSERT_EQ(0, r) TH_LOG("memfd slot: %s", strerror(-r));
+	EXPECT_EQ(w, probe_read(_metadata, g, 8, SLOT_GPA2));
+	probe_write(_metadata, g, 8, SLOT_GPA2 + 8, v);
+	probe_sync(_metadata, g);
+	EXPECT_EQ(v, ((uint64_t *)mmem)[1]);
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	ASSERT_EQ(0, mount("none", dir, "ramfs", 0, NULL))
+		TH_LOG("mount ramfs: %s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/ram", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, PAGE));
+	fmem = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, fmem);
+	memcpy(fmem, &v, 8);
+	r = guest_set_slot(g->vm, 1, 0, SLOT_GPA, PAGE, fmem);
+	ASSERT_EQ(0, r) TH_LOG("file slot: %s", strerror(-r));
+
+	send(_metadata, g, PROBE_READ);
+	send(_metadata, g, 8);
+	send64(_metadata, g, SLOT_GPA);
+	r = guest_run(g);
+	EXPECT_EQ(-EFAULT, r) TH_LOG("RUN reading a ramfs page: %s",
+				     r ? strerror(-r) : "succeeded");
+
+	/* Nothing of it was kept pinned: the file and mount go away. */
+	guest_close(g);
+	munmap(fmem, PAGE);
+	close(fd);
+	EXPECT_EQ(0, umount(dir)) TH_LOG("umount: %s", strerror(errno));
+	rmdir(dir);
+	munmap(mmem, PAGE);
+	close(mfd);
 }
 
 TEST_HARNESS_MAIN

@@ -32,8 +32,8 @@ struct nl {
 };
 
 /* Attribute building, into a message being assembled in a buffer. */
-static void *nl_put(struct nlmsghdr *nlh, uint16_t type, const void *data,
-		    size_t len)
+static inline void *nl_put(struct nlmsghdr *nlh, uint16_t type,
+			   const void *data, size_t len)
 {
 	struct nlattr *a = (void *)((char *)nlh + NLMSG_ALIGN(nlh->nlmsg_len));
 
@@ -45,13 +45,14 @@ static void *nl_put(struct nlmsghdr *nlh, uint16_t type, const void *data,
 	return a;
 }
 
-static void nl_put_u32(struct nlmsghdr *nlh, uint16_t type, uint32_t v)
+static inline void nl_put_u32(struct nlmsghdr *nlh, uint16_t type, uint32_t v)
 {
 	nl_put(nlh, type, &v, sizeof(v));
 }
 
-static struct nlmsghdr *nl_start(struct nl *nl, void *buf, uint16_t type,
-				 uint16_t flags, uint8_t cmd, uint8_t version)
+static inline struct nlmsghdr *nl_start(struct nl *nl, void *buf,
+					uint16_t type, uint16_t flags,
+					uint8_t cmd, uint8_t version)
 {
 	struct nlmsghdr *nlh = buf;
 	struct genlmsghdr *g;
@@ -67,7 +68,7 @@ static struct nlmsghdr *nl_start(struct nl *nl, void *buf, uint16_t type,
 	return nlh;
 }
 
-static int nl_send(struct nl *nl, struct nlmsghdr *nlh)
+static inline int nl_send(struct nl *nl, struct nlmsghdr *nlh)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 
@@ -76,7 +77,7 @@ static int nl_send(struct nl *nl, struct nlmsghdr *nlh)
 	return 0;
 }
 
-static struct nlattr *nl_attrs(struct nlmsghdr *nlh, int *len)
+static inline struct nlattr *nl_attrs(struct nlmsghdr *nlh, int *len)
 {
 	*len = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
 	return (void *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
@@ -88,7 +89,8 @@ static struct nlattr *nl_attrs(struct nlmsghdr *nlh, int *len)
 	     (len) -= NLA_ALIGN(a->nla_len),				\
 	     a = (void *)((char *)a + NLA_ALIGN(a->nla_len)))
 
-static struct nlattr *nla_find(struct nlattr *head, int len, uint16_t type)
+static inline struct nlattr *nla_find(struct nlattr *head, int len,
+				      uint16_t type)
 {
 	struct nlattr *a;
 
@@ -98,7 +100,7 @@ static struct nlattr *nla_find(struct nlattr *head, int len, uint16_t type)
 	return NULL;
 }
 
-static uint32_t nla_u32(const struct nlattr *a)
+static inline uint32_t nla_u32(const struct nlattr *a)
 {
 	uint32_t v;
 
@@ -106,7 +108,7 @@ static uint32_t nla_u32(const struct nlattr *a)
 	return v;
 }
 
-static uint64_t nla_u64(const struct nlattr *a)
+static inline uint64_t nla_u64(const struct nlattr *a)
 {
 	uint64_t v;
 
@@ -115,7 +117,7 @@ static uint64_t nla_u64(const struct nlattr *a)
 }
 
 /* An error message: errno, and the extended ack's message and offset. */
-static int nl_parse_err(struct nl *nl, struct nlmsghdr *nlh)
+static inline int nl_parse_err(struct nl *nl, struct nlmsghdr *nlh)
 {
 	struct nlmsgerr *e = NLMSG_DATA(nlh);
 	struct nlattr *a, *head;
@@ -146,8 +148,8 @@ static int nl_parse_err(struct nl *nl, struct nlmsghdr *nlh)
  * Receive replies to the last request until its ack or the end of a dump,
  * calling @fn for each data message.  Returns 0 or the kernel's -errno.
  */
-static int nl_recv(struct nl *nl, void (*fn)(struct nlmsghdr *, void *),
-		   void *arg)
+static inline int nl_recv(struct nl *nl,
+			  void (*fn)(struct nlmsghdr *, void *), void *arg)
 {
 	static char buf[NL_BUF];
 	struct nlmsghdr *nlh;
@@ -170,7 +172,7 @@ static int nl_recv(struct nl *nl, void (*fn)(struct nlmsghdr *, void *),
 	}
 }
 
-static void nl_family_cb(struct nlmsghdr *nlh, void *arg)
+static inline void nl_family_cb(struct nlmsghdr *nlh, void *arg)
 {
 	struct nl *nl = arg;
 	struct nlattr *head, *a, *grp, *g;
@@ -199,7 +201,7 @@ static void nl_family_cb(struct nlmsghdr *nlh, void *arg)
 }
 
 /* A socket with extended acks, and the family's id and events group. */
-static int nl_open(struct nl *nl)
+static inline int nl_open(struct nl *nl)
 {
 	char buf[256] __attribute__((aligned(4)));
 	struct nlmsghdr *nlh;
@@ -235,7 +237,7 @@ struct vm_list {
 	int n;
 };
 
-static void vm_list_cb(struct nlmsghdr *nlh, void *arg)
+static inline void vm_list_cb(struct nlmsghdr *nlh, void *arg)
 {
 	struct vm_list *l = arg;
 	struct vm_info *v;
@@ -285,7 +287,7 @@ static void vm_list_cb(struct nlmsghdr *nlh, void *arg)
 	}
 }
 
-static int nl_list(struct nl *nl, struct vm_list *l)
+static inline int nl_list(struct nl *nl, struct vm_list *l)
 {
 	char buf[64] __attribute__((aligned(4)));
 	struct nlmsghdr *nlh;
@@ -298,7 +300,7 @@ static int nl_list(struct nl *nl, struct vm_list *l)
 	return r ?: nl_recv(nl, vm_list_cb, l);
 }
 
-static const struct vm_info *find_pid(const struct vm_list *l, pid_t pid)
+static inline const struct vm_info *find_pid(const struct vm_list *l, pid_t pid)
 {
 	int i;
 
@@ -309,7 +311,7 @@ static const struct vm_info *find_pid(const struct vm_list *l, pid_t pid)
 }
 
 /* GET_STATS for @vm; fills *exits when the reply has it. */
-static void stats_cb(struct nlmsghdr *nlh, void *arg)
+static inline void stats_cb(struct nlmsghdr *nlh, void *arg)
 {
 	struct nlattr *head, *st, *e;
 	int len;
@@ -324,7 +326,7 @@ static void stats_cb(struct nlmsghdr *nlh, void *arg)
 		*(uint64_t *)arg = nla_u64(e);
 }
 
-static int nl_stats(struct nl *nl, uint32_t vm, uint64_t *exits)
+static inline int nl_stats(struct nl *nl, uint32_t vm, uint64_t *exits)
 {
 	char buf[64] __attribute__((aligned(4)));
 	struct nlmsghdr *nlh;
@@ -338,7 +340,7 @@ static int nl_stats(struct nl *nl, uint32_t vm, uint64_t *exits)
 	return r ?: nl_recv(nl, stats_cb, exits);
 }
 
-static int nl_subscribe(struct nl *nl)
+static inline int nl_subscribe(struct nl *nl)
 {
 	if (setsockopt(nl->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
 		       &nl->events_grp, sizeof(nl->events_grp)) < 0)
@@ -352,7 +354,7 @@ struct event {
 };
 
 /* The next minivmm event, waiting at most @ms.  0, -ETIMEDOUT or -errno. */
-static int nl_next_event(struct nl *nl, struct event *ev, int ms)
+static inline int nl_next_event(struct nl *nl, struct event *ev, int ms)
 {
 	static char buf[NL_BUF];
 	struct pollfd p = { .fd = nl->fd, .events = POLLIN };
