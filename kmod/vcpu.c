@@ -443,12 +443,19 @@ static const struct vm_operations_struct mvm_vcpu_vm_ops = {
 	.fault = mvm_vcpu_fault,
 };
 
-/* Only the run page, at offset 0, shared: a private copy would be useless. */
+/*
+ * Only the run page, at offset 0, shared: a private copy would be useless.
+ * VM_DONTEXPAND keeps the mapping one page: without it the kernel would
+ * merge a later mmap() of offset 1 placed right after it into this VMA
+ * without asking this function (vma_merge() runs first), and mremap()
+ * could grow it.
+ */
 static int mvm_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 {
 	if (vma->vm_pgoff || vma_pages(vma) > 1 ||
 	    !(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
+	vma->vm_flags |= VM_DONTEXPAND;
 	vma->vm_ops = &mvm_vcpu_vm_ops;
 	return 0;
 }
