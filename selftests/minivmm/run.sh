@@ -35,6 +35,7 @@ guest_mem_test:240
 hardening_test:300
 vmctl_run_test.sh:600
 netlink_test:300
+fuzz_test:400
 module_test:1400
 "
 

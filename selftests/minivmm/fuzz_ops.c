@@ -1,0 +1,1094 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The engine of the ioctl fuzzer (fuzz.h): the VMM's fd table, the
+ * argument generators and mutators, the guest code generator, and one
+ * function per operation.  Each operation checks what came back against
+ * Documentation/api.rst and records the first unexpected result.
+ *
+ * The QEMU filter.  In the rig's QEMU (TCG, AMD SVM) a guest with
+ * EFER.LME = 1 and CR0.PG = 0 that executes HLT wedges the whole emulated
+ * host.  That is an emulator bug, not minivmm's, so on SVM the fuzzer
+ * never builds that state:
+ *  - SET_SREGS: a request with EFER.LME and without CR0.PG has LME (and
+ *    LMA) cleared before the call; with EFER.LME, CS.L is forced on, so
+ *    no SET_SREGS leaves the vCPU in compatibility mode, the only mode
+ *    where a MOV to CR0 could clear PG with LME still set;
+ *  - SET_MSRS: an EFER value never carries LME (long mode is entered
+ *    through SET_SREGS only, with paging on);
+ *  - guest code: no WRMSR and no CR0 snippets are generated, and the
+ *    whole generated buffer is scanned: every 0x0f 0x30 (WRMSR), 0x0f
+ *    0x22 (MOV to CR) and 0x0f 0x01 (LMSW, LGDT, VMRUN, ...) loses its
+ *    0x0f, wherever a jump could land; and the long-mode GDT has no
+ *    32-bit code segment to far-return into.
+ * What is left is a guest that rewrites its own code (or its GDT) into
+ * one of those instructions at run time, which the random stores do not
+ * come near in practice.  On VMX (Bochs) none of this applies.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+
+#include <linux/minivmm.h>
+
+#include "fuzz.h"
+#include "fuzz_gen.h"
+#include "guest_layout.h"
+
+#define PAGE		4096UL
+#define CHUNK		0x200000UL	/* one slot's worth of guest memory */
+#define NCHUNKS		4
+#define NSLOTS_FUZZ	6		/* slots tried: the 4 used and 2 more */
+
+struct fz_vm {
+	int fd, vcpu;			/* -1: none */
+	struct minivmm_run *run;	/* NULL: not mapped */
+	/*
+	 * Which vCPU the run page belongs to: a mapping outlives its vCPU
+	 * fd, and the next vCPU of this slot has a page of its own.
+	 */
+	unsigned int vcpu_gen, run_gen;
+	/*
+	 * RUNs in progress and started: the run page tells about a RUN
+	 * only if no other RUN of the slot overlapped it.
+	 */
+	unsigned int in_run, run_seq;
+	int mode;			/* the last mode FZ_SETUP gave it */
+	pthread_rwlock_t run_lock;	/* run page: readers use, writer unmaps */
+};
+
+struct fz {
+	const struct fz_config *cfg;
+	struct fz_shared *sh;
+	pthread_mutex_t lock;		/* the table, the chunks' state */
+	int sys;
+	struct fz_vm vm[FZ_MAX_VMS];
+	uint8_t *arena;			/* NCHUNKS chunks of guest memory */
+	int chunk_prot[NCHUNKS];	/* PROT_* now, -1: unmapped */
+	uint8_t *hole;			/* a PROT_NONE page */
+	uint8_t *edge;			/* a page followed by the hole */
+	struct timespec end;
+	volatile int stop;
+};
+
+struct fz_worker {
+	struct fz *fz;
+	struct fz_rng rng;
+	timer_t timer;
+	pthread_t thread;
+	uint8_t buf[2 * PAGE] __attribute__((aligned(64)));
+};
+
+static const char *const op_names[FZ_OP_NR] = {
+	[FZ_API_VERSION] = "api_version", [FZ_CHECK_EXTENSION] = "check_extension",
+	[FZ_CREATE_VM] = "create_vm", [FZ_SUPPORTED_CPUID] = "supported_cpuid",
+	[FZ_MEMORY_REGION] = "memory_region", [FZ_CREATE_VCPU] = "create_vcpu",
+	[FZ_MMAP_SIZE] = "mmap_size", [FZ_RUN] = "run",
+	[FZ_GET_REGS] = "get_regs", [FZ_SET_REGS] = "set_regs",
+	[FZ_GET_SREGS] = "get_sregs", [FZ_SET_SREGS] = "set_sregs",
+	[FZ_GET_FPU] = "get_fpu", [FZ_SET_FPU] = "set_fpu",
+	[FZ_GET_XSAVE] = "get_xsave", [FZ_SET_XSAVE] = "set_xsave",
+	[FZ_GET_MSRS] = "get_msrs", [FZ_SET_MSRS] = "set_msrs",
+	[FZ_SET_CPUID] = "set_cpuid2", [FZ_BOGUS] = "bogus_ioctl",
+	[FZ_MAP_RUN] = "map_run", [FZ_CLOSE] = "close",
+	[FZ_GUEST_MEM] = "guest_mem", [FZ_CODE] = "guest_code",
+	[FZ_SETUP] = "setup",
+};
+
+const char *fz_op_name(enum fz_op op)
+{
+	return op < FZ_OP_NR ? op_names[op] : "?";
+}
+
+static void fz_fail(struct fz *fz, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void fz_fail(struct fz *fz, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&fz->lock);
+	if (!fz->sh->failed) {
+		va_start(ap, fmt);
+		vsnprintf(fz->sh->why, sizeof(fz->sh->why), fmt, ap);
+		va_end(ap);
+		fz->sh->failed = 1;
+	}
+	fz->stop = 1;
+	pthread_mutex_unlock(&fz->lock);
+}
+
+/*
+ * The errnos an ioctl may fail with (Documentation/api.rst), for any
+ * argument the fuzzer builds.  EBADF only when another worker may have
+ * closed the fd.  ENOMEM only where the kernel allocates per call.
+ */
+static bool errno_expected(struct fz *fz, enum fz_op op, int err)
+{
+	if (err == EBADF)
+		return fz->cfg->threads > 1;
+	switch (op) {
+	case FZ_RUN:
+		return err == EINTR || err == EFAULT || err == EIO ||
+		       err == EINVAL || err == ENOTTY;
+	case FZ_CREATE_VM:
+		return err == EINVAL || err == EBUSY || err == ENOMEM;
+	case FZ_CREATE_VCPU:
+		return err == EINVAL || err == EEXIST || err == EIO ||
+		       err == ENOMEM || err == ENOTTY;
+	default:
+		return err == EINVAL || err == EFAULT || err == E2BIG ||
+		       err == EEXIST || err == ENOTTY || err == EIO ||
+		       err == EINTR;
+	}
+}
+
+/* One operation done: counted by kind and in the total. */
+static void count(struct fz *fz, enum fz_op op)
+{
+	__atomic_add_fetch(&fz->sh->calls[op], 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&fz->sh->ops, 1, __ATOMIC_RELAXED);
+}
+
+/* One counted ioctl; returns its result, errno kept. */
+static long fz_ioctl(struct fz *fz, enum fz_op op, int fd, unsigned long cmd,
+		     unsigned long arg)
+{
+	long r = ioctl(fd, cmd, arg);
+	int err = errno;
+
+	count(fz, op);
+	if (r < 0) {
+		__atomic_add_fetch(&fz->sh->errors[op], 1, __ATOMIC_RELAXED);
+		if (!errno_expected(fz, op, err))
+			fz_fail(fz, "%s: ioctl(fd %d, %#lx, %#lx): unexpected errno %d (%s)",
+				fz_op_name(op), fd, cmd, arg, err, strerror(err));
+	}
+	errno = err;
+	return r;
+}
+
+/* Pointers: mostly the buffer, sometimes NULL, unmapped or straddling. */
+static unsigned long fz_ptr(struct fz_worker *w, void *p, size_t len)
+{
+	struct fz *fz = w->fz;
+
+	switch (fz_below(&w->rng, 40)) {
+	case 0:
+		return 0;
+	case 1:
+		return (unsigned long)fz->hole;
+	case 2:
+		return fz_chance(&w->rng, 50) ? 0xffff888000000000UL : 0x10000UL;
+	case 3:
+		/* The last bytes readable, the rest in the unmapped page. */
+		if (len > 8)
+			return (unsigned long)(fz->edge + PAGE - len / 2);
+		return (unsigned long)fz->hole;
+	case 4:
+		return (unsigned long)p + 1;
+	default:
+		return (unsigned long)p;
+	}
+}
+
+static void fz_close_vm(struct fz *fz, struct fz_vm *vm)
+{
+	pthread_rwlock_wrlock(&vm->run_lock);
+	if (vm->run)
+		munmap(vm->run, PAGE);
+	vm->run = NULL;
+	pthread_rwlock_unlock(&vm->run_lock);
+	pthread_mutex_lock(&fz->lock);
+	if (vm->vcpu >= 0)
+		close(vm->vcpu);
+	if (vm->fd >= 0)
+		close(vm->fd);
+	vm->vcpu = vm->fd = -1;
+	pthread_mutex_unlock(&fz->lock);
+}
+
+/* Guest memory is shared by every VM: chunk c backs the slots of c. */
+static uint8_t *chunk(struct fz *fz, int c)
+{
+	return fz->arena + c * CHUNK;
+}
+
+/* Writes to a chunk only while it is mapped writable; under fz->lock. */
+static bool chunk_writable(struct fz *fz, int c)
+{
+	return fz->chunk_prot[c] == (PROT_READ | PROT_WRITE);
+}
+
+
+/* Data the VMM hands the guest (IN, MMIO reads): no 0x0f byte on SVM. */
+static void fill_data(struct fz_worker *w, uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		p[i] = fz_rand(&w->rng);
+		if (w->fz->cfg->svm && p[i] == 0x0f)
+			p[i] = 0x90;
+	}
+}
+
+static void op_api_version(struct fz_worker *w)
+{
+	struct fz *fz = w->fz;
+	unsigned long arg = fz_chance(&w->rng, 80) ? 0 : fz_u64(&w->rng);
+	long r = fz_ioctl(fz, FZ_API_VERSION, fz->sys, MINIVMM_GET_API_VERSION, arg);
+
+	if (!arg && r != MINIVMM_API_VERSION && !(r < 0 && errno == EBADF))
+		fz_fail(fz, "GET_API_VERSION returned %ld", r);
+}
+
+static void op_check_extension(struct fz_worker *w)
+{
+	struct fz *fz = w->fz;
+	unsigned long cap = fz_chance(&w->rng, 70) ? fz_below(&w->rng, 10) :
+			    fz_u64(&w->rng);
+	long r = fz_ioctl(fz, FZ_CHECK_EXTENSION, fz->sys, MINIVMM_CHECK_EXTENSION,
+			  cap);
+
+	if (cap >= MINIVMM_CAP_NR_CAPS && r > 0)
+		fz_fail(fz, "CHECK_EXTENSION(%#lx) = %ld for no capability", cap, r);
+}
+
+static void op_create_vm(struct fz_worker *w, struct fz_vm *vm)
+{
+	struct fz *fz = w->fz;
+	unsigned long type = fz_chance(&w->rng, 90) ? 0 : fz_u64(&w->rng);
+	long r = fz_ioctl(fz, FZ_CREATE_VM, fz->sys, MINIVMM_CREATE_VM, type);
+
+	if (r < 0)
+		return;
+	if (type) {
+		close(r);
+		fz_fail(fz, "CREATE_VM(%#lx) accepted a nonzero type", type);
+		return;
+	}
+	pthread_mutex_lock(&fz->lock);
+	if (vm->fd < 0) {
+		vm->fd = r;
+		r = -1;
+	}
+	pthread_mutex_unlock(&fz->lock);
+	if (r >= 0)
+		close(r);	/* the slot is taken: a VM created and destroyed */
+}
+
+static void op_supported_cpuid(struct fz_worker *w)
+{
+	struct minivmm_cpuid2 *c = (void *)w->buf;
+	struct fz *fz = w->fz;
+	uint32_t room = (sizeof(w->buf) - sizeof(*c)) / sizeof(c->entries[0]);
+
+	memset(c, 0, sizeof(*c));
+	c->nent = fz_chance(&w->rng, 70) ? fz_below(&w->rng, room + 1) :
+		  (uint32_t)fz_u64(&w->rng);
+	if (c->nent > room)	/* bigger claims only with a bad pointer */
+		c->nent = fz_chance(&w->rng, 50) ? room : c->nent;
+	if (fz_chance(&w->rng, 5))
+		c->padding = 1;
+	fz_ioctl(fz, FZ_SUPPORTED_CPUID, fz->sys, MINIVMM_GET_SUPPORTED_CPUID,
+		 c->nent > room ? (unsigned long)fz->hole :
+		 fz_ptr(w, c, sizeof(*c) + c->nent * sizeof(c->entries[0])));
+}
+
+static void op_memory_region(struct fz_worker *w, struct fz_vm *vm)
+{
+	struct minivmm_userspace_memory_region r;
+	struct fz_rng *g = &w->rng;
+	struct fz *fz = w->fz;
+	uint32_t c = fz_below(g, NCHUNKS);
+
+	r.slot = fz_below(g, NSLOTS_FUZZ);
+	r.flags = fz_chance(g, 10) ? MINIVMM_MEM_READONLY : 0;
+	switch (fz_below(g, 4)) {
+	case 0:
+		r.guest_phys_addr = 0;
+		break;
+	case 1:
+		r.guest_phys_addr = c * CHUNK;
+		break;
+	case 2:
+		r.guest_phys_addr = 0x100000000ULL + c * CHUNK;
+		break;
+	default:
+		r.guest_phys_addr = (fz_rand(g) & ((1ULL << 36) - 1)) & ~(PAGE - 1);
+		break;
+	}
+	r.memory_size = fz_chance(g, 15) ? 0 :
+			fz_chance(g, 70) ? CHUNK : (1 + fz_below(g, 512)) * PAGE;
+	r.userspace_addr = (unsigned long)chunk(fz, c);
+	if (fz_chance(g, 30)) {
+		switch (fz_below(g, 8)) {
+		case 0:
+			r.slot = fz_chance(g, 50) ? 32 : (uint32_t)fz_u64(g);
+			break;
+		case 1:
+			r.flags = fz_rand(g);
+			break;
+		case 2:
+			r.guest_phys_addr = fz_u64(g);
+			break;
+		case 3:
+			r.memory_size = fz_u64(g);
+			break;
+		case 4:
+			r.userspace_addr = fz_u64(g);
+			break;
+		case 5:
+			r.guest_phys_addr += 1 + fz_below(g, PAGE - 1);
+			break;
+		case 6:
+			r.userspace_addr = (unsigned long)fz->hole;
+			break;
+		default:
+			fz_mutate(g, &r, sizeof(r));
+			break;
+		}
+	}
+	if (vm->fd >= 0)
+		fz_ioctl(fz, FZ_MEMORY_REGION, vm->fd, MINIVMM_SET_USER_MEMORY_REGION,
+			 fz_ptr(w, &r, sizeof(r)));
+}
+
+static long op_create_vcpu(struct fz_worker *w, struct fz_vm *vm)
+{
+	struct fz *fz = w->fz;
+	unsigned long id = fz_chance(&w->rng, 85) ? fz_below(&w->rng, 2) :
+			   fz_u64(&w->rng);
+	long r;
+
+	if (vm->fd < 0)
+		return 0;
+	r = fz_ioctl(fz, FZ_CREATE_VCPU, vm->fd, MINIVMM_CREATE_VCPU, id);
+	if (r < 0)
+		return -errno;
+	pthread_mutex_lock(&fz->lock);
+	if (vm->vcpu < 0) {
+		vm->vcpu = r;
+		vm->vcpu_gen++;
+		r = -1;
+	}
+	pthread_mutex_unlock(&fz->lock);
+	if (r >= 0)
+		close(r);
+	return 0;
+}
+
+static void op_mmap_size(struct fz_worker *w, struct fz_vm *vm)
+{
+	struct fz *fz = w->fz;
+	unsigned long arg = fz_chance(&w->rng, 85) ? 0 : fz_u64(&w->rng);
+	long r;
+
+	if (vm->fd < 0)
+		return;
+	r = fz_ioctl(fz, FZ_MMAP_SIZE, vm->fd, MINIVMM_GET_VCPU_MMAP_SIZE, arg);
+	if (!arg && r >= 0 && r != (long)PAGE)
+		fz_fail(fz, "GET_VCPU_MMAP_SIZE returned %ld", r);
+}
+
+/* A run page: mapped, unmapped, or a mapping the kernel must refuse. */
+static void op_map_run(struct fz_worker *w, struct fz_vm *vm)
+{
+	struct fz *fz = w->fz;
+	int vcpu = vm->vcpu;
+	void *p;
+
+	if (vcpu < 0)
+		return;
+	count(fz, FZ_MAP_RUN);
+	if (fz_chance(&w->rng, 25)) {
+		/* Private, two pages, an offset, or read-only: only the last works. */
+		static const struct { size_t len; int prot, flags; off_t off; } bad[] = {
+			{ PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0 },
+			{ 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, 0 },
+			{ PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, PAGE },
+			{ PAGE, PROT_READ, MAP_SHARED, 0 },
+		};
+		unsigned int i = fz_below(&w->rng, 4);
+
+		p = mmap(NULL, bad[i].len, bad[i].prot, bad[i].flags, vcpu, bad[i].off);
+		if (p != MAP_FAILED) {
+			if (i != 3)
+				fz_fail(fz, "mmap of a vCPU fd accepted case %u", i);
+			munmap(p, bad[i].len);
+		}
+		return;
+	}
+	pthread_rwlock_wrlock(&vm->run_lock);
+	if (vm->run) {
+		munmap(vm->run, PAGE);
+		vm->run = NULL;
+	} else {
+		p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+		if (p != MAP_FAILED) {
+			vm->run = p;
+			vm->run_gen = vm->vcpu_gen;
+		}
+		else if (errno != EBADF || fz->cfg->threads == 1)
+			fz_fail(fz, "mmap of a run page: %s", strerror(errno));
+	}
+	pthread_rwlock_unlock(&vm->run_lock);
+}
+
+/*
+ * Kicks a spinning guest out: a SIGUSR1 to this thread 1-4 ms from now,
+ * then every millisecond.  Periodic, because the first can come before
+ * the thread is in RUN (preempted on the way), and would be spent.
+ */
+static void arm_kick(struct fz_worker *w, bool on)
+{
+	struct itimerspec its = { 0 };
+
+	if (on) {
+		its.it_value.tv_nsec = (1 + fz_below(&w->rng, 4)) * 1000000L;
+		its.it_interval.tv_nsec = 1000000L;
+	}
+	timer_settime(w->timer, 0, &its, NULL);
+}
+
+static void op_run(struct fz_worker *w, struct fz_vm *vm)
+{
+	struct fz *fz = w->fz;
+	struct minivmm_run *run;
+	unsigned long arg = fz_chance(&w->rng, 97) ? 0 : fz_u64(&w->rng);
+	unsigned int gen, before, seq;
+	uint32_t reason;
+	int err, vcpu;
+	long r;
+
+	pthread_mutex_lock(&fz->lock);
+	vcpu = vm->vcpu;
+	gen = vm->vcpu_gen;
+	pthread_mutex_unlock(&fz->lock);
+	if (vcpu < 0)
+		return;
+	pthread_rwlock_rdlock(&vm->run_lock);
+	/* Another vCPU's run page says nothing about this RUN. */
+	run = vm->run_gen == gen ? vm->run : NULL;
+	if (run && fz_chance(&w->rng, 5))
+		run->immediate_exit = 1;
+	else if (run)
+		run->immediate_exit = 0;
+	before = __atomic_fetch_add(&vm->in_run, 1, __ATOMIC_SEQ_CST);
+	seq = __atomic_add_fetch(&vm->run_seq, 1, __ATOMIC_SEQ_CST);
+	arm_kick(w, true);
+	r = fz_ioctl(fz, FZ_RUN, vcpu, MINIVMM_RUN, arg);
+	err = errno;
+	arm_kick(w, false);
+	__atomic_sub_fetch(&vm->in_run, 1, __ATOMIC_SEQ_CST);
+	if (before || __atomic_load_n(&vm->run_seq, __ATOMIC_SEQ_CST) != seq ||
+	    __atomic_load_n(&vm->vcpu_gen, __ATOMIC_SEQ_CST) != gen)
+		run = NULL;	/* overlapped: the page may be another RUN's */
+	if (r < 0) {
+		if (err == EINVAL && !arg)
+			fz_fail(fz, "RUN: EINVAL with argument 0");
+		goto out;
+	}
+	if (arg) {
+		fz_fail(fz, "RUN(%#lx) accepted a nonzero argument", arg);
+		goto out;
+	}
+	if (!run)
+		goto out;
+	reason = run->exit_reason;
+	if (reason < FZ_EXIT_NR)
+		__atomic_add_fetch(&fz->sh->exits[reason], 1, __ATOMIC_RELAXED);
+	switch (reason) {
+	case MINIVMM_EXIT_IO:
+		if (run->io.direction == MINIVMM_EXIT_IO_IN &&
+		    run->io.data_offset >= sizeof(*run) && run->io.data_offset < PAGE &&
+		    (uint64_t)run->io.size * run->io.count <= PAGE - run->io.data_offset)
+			fill_data(w, (uint8_t *)run + run->io.data_offset,
+				  run->io.size * run->io.count);
+		else if (run->io.data_offset < sizeof(*run) || run->io.data_offset >= PAGE ||
+			 (run->io.size != 1 && run->io.size != 2 && run->io.size != 4))
+			fz_fail(fz, "RUN: I/O exit with size %u data_offset %llu",
+				run->io.size, (unsigned long long)run->io.data_offset);
+		break;
+	case MINIVMM_EXIT_MMIO:
+		if (!run->mmio.is_write)
+			fill_data(w, run->mmio.data, sizeof(run->mmio.data));
+		if (run->mmio.len != 1 && run->mmio.len != 2 && run->mmio.len != 4 &&
+		    run->mmio.len != 8)
+			fz_fail(fz, "RUN: MMIO exit of %u bytes", run->mmio.len);
+		break;
+	case MINIVMM_EXIT_HLT:
+	case MINIVMM_EXIT_SHUTDOWN:
+	case MINIVMM_EXIT_FAIL_ENTRY:
+	case MINIVMM_EXIT_INTERNAL_ERROR:
+		break;
+	default:
+		fz_fail(fz, "RUN returned 0 with exit reason %u", reason);
+		break;
+	}
+out:
+	pthread_rwlock_unlock(&vm->run_lock);
+}
+
+static void op_regs(struct fz_worker *w, struct fz_vm *vm, bool set)
+{
+	struct minivmm_regs *regs = (void *)w->buf;
+	struct fz *fz = w->fz;
+
+	if (vm->vcpu < 0)
+		return;
+	if (fz_ioctl(fz, FZ_GET_REGS, vm->vcpu, MINIVMM_GET_REGS,
+		     set ? (unsigned long)regs : fz_ptr(w, regs, sizeof(*regs))) < 0 || !set)
+		return;
+	if (fz_chance(&w->rng, 50))
+		regs->rip = GUEST_CODE;
+	if (fz_chance(&w->rng, 40))
+		fz_mutate(&w->rng, regs, sizeof(*regs));
+	if (fz_chance(&w->rng, 10))
+		regs->rflags = fz_u64(&w->rng);
+	fz_ioctl(fz, FZ_SET_REGS, vm->vcpu, MINIVMM_SET_REGS,
+		 fz_ptr(w, regs, sizeof(*regs)));
+}
+
+#define EFER_LME	(1ULL << 8)
+#define EFER_LMA	(1ULL << 10)
+#define CR0_PG		(1ULL << 31)
+
+/* The QEMU filter on SET_SREGS (top of the file). */
+static void svm_sregs_filter(struct fz *fz, struct minivmm_sregs *s)
+{
+	if (!fz->cfg->svm)
+		return;
+	if ((s->efer & EFER_LME) && !(s->cr0 & CR0_PG)) {
+		s->efer &= ~(EFER_LME | EFER_LMA);
+		__atomic_add_fetch(&fz->sh->svm_filtered, 1, __ATOMIC_RELAXED);
+	}
+	if (s->efer & EFER_LME)
+		s->cs.l = 1;
+}
+
+static void op_sregs(struct fz_worker *w, struct fz_vm *vm, bool set)
+{
+	struct minivmm_sregs *s = (void *)w->buf;
+	struct fz_rng *g = &w->rng;
+	struct fz *fz = w->fz;
+	unsigned long p;
+
+	if (vm->vcpu < 0)
+		return;
+	if (fz_ioctl(fz, FZ_GET_SREGS, vm->vcpu, MINIVMM_GET_SREGS,
+		     set ? (unsigned long)s : fz_ptr(w, s, sizeof(*s))) < 0 || !set)
+		return;
+	if (fz_chance(g, 60))
+		fz_mode_sregs(s, fz_below(g, FZ_MODE_NR));
+	if (fz_chance(g, 40))
+		fz_mutate(g, s, sizeof(*s));
+	if (fz_chance(g, 10))
+		s->cr0 ^= 1ULL << fz_below(g, 64);
+	if (fz_chance(g, 10))
+		s->cr4 ^= 1ULL << fz_below(g, 32);
+	if (fz_chance(g, 10))
+		s->efer ^= 1ULL << fz_below(g, 16);
+	svm_sregs_filter(fz, s);
+	p = fz_ptr(w, s, sizeof(*s));
+	/* A partial copy must not be half-applied either: keep it filtered. */
+	if (fz->cfg->svm && p != (unsigned long)s)
+		p = fz_chance(g, 50) ? 0 : (unsigned long)fz->hole;
+	fz_ioctl(fz, FZ_SET_SREGS, vm->vcpu, MINIVMM_SET_SREGS, p);
+}
+
+static void op_fpu(struct fz_worker *w, struct fz_vm *vm, bool set, bool xsave)
+{
+	size_t len = xsave ? sizeof(struct minivmm_xsave) : sizeof(struct minivmm_fpu);
+	struct fz *fz = w->fz;
+	enum fz_op get_op = xsave ? FZ_GET_XSAVE : FZ_GET_FPU;
+
+	if (vm->vcpu < 0)
+		return;
+	if (fz_ioctl(fz, get_op, vm->vcpu, xsave ? MINIVMM_GET_XSAVE : MINIVMM_GET_FPU,
+		     set ? (unsigned long)w->buf : fz_ptr(w, w->buf, len)) < 0 || !set)
+		return;
+	if (fz_chance(&w->rng, 50))
+		fz_mutate(&w->rng, w->buf, fz_chance(&w->rng, 50) ? 576 + 64 : len);
+	fz_ioctl(fz, xsave ? FZ_SET_XSAVE : FZ_SET_FPU, vm->vcpu,
+		 xsave ? MINIVMM_SET_XSAVE : MINIVMM_SET_FPU, fz_ptr(w, w->buf, len));
+}
+
+static void op_msrs(struct fz_worker *w, struct fz_vm *vm, bool set)
+{
+	struct minivmm_msrs *m = (void *)w->buf;
+	struct fz_rng *g = &w->rng;
+	struct fz *fz = w->fz;
+	uint32_t room = (sizeof(w->buf) - sizeof(*m)) / sizeof(m->entries[0]);
+	uint32_t i, n = fz_chance(g, 90) ? fz_below(g, 5) : fz_below(g, room + 1);
+	unsigned long p;
+
+	if (vm->vcpu < 0)
+		return;
+	memset(m, 0, sizeof(*m));
+	m->nmsrs = n;
+	for (i = 0; i < n; i++) {
+		m->entries[i].index = fz_msr_index(g);
+		m->entries[i].reserved = fz_chance(g, 3);
+		m->entries[i].data = fz_u64(g);
+		/* The QEMU filter: EFER.LME only through SET_SREGS. */
+		if (fz->cfg->svm && m->entries[i].index == 0xc0000080)
+			m->entries[i].data &= ~EFER_LME;
+	}
+	p = fz_ptr(w, m, sizeof(*m) + n * sizeof(m->entries[0]));
+	/*
+	 * The QEMU filter: a shifted or straddling pointer would hand the
+	 * kernel unfiltered bytes (what an earlier GET left there, an EFER
+	 * with LME among them).
+	 */
+	if (set && fz->cfg->svm && p != (unsigned long)m && p > 0x10000UL &&
+	    p < 0xffff800000000000UL)
+		p = (unsigned long)fz->hole;
+	if (fz_chance(g, 3))
+		m->pad = 1;
+	if (fz_chance(g, 3)) {
+		m->nmsrs = fz_chance(g, 50) ? MINIVMM_MAX_MSR_ENTRIES + 1 : (uint32_t)fz_u64(g);
+		p = (unsigned long)m;
+		if (m->nmsrs > room)	/* the kernel must refuse before reading */
+			m->nmsrs = MINIVMM_MAX_MSR_ENTRIES + 1 + fz_below(g, 1000);
+	}
+	fz_ioctl(fz, set ? FZ_SET_MSRS : FZ_GET_MSRS, vm->vcpu,
+		 set ? MINIVMM_SET_MSRS : MINIVMM_GET_MSRS, p);
+}
+
+/* The supported table, cut, mutated, or with bad flags and indexes. */
+static void op_set_cpuid(struct fz_worker *w, struct fz_vm *vm)
+{
+	struct minivmm_cpuid2 *c = (void *)w->buf;
+	struct fz_rng *g = &w->rng;
+	struct fz *fz = w->fz;
+	uint32_t room = (sizeof(w->buf) - sizeof(*c)) / sizeof(c->entries[0]);
+	unsigned long p;
+
+	if (vm->vcpu < 0)
+		return;
+	memset(c, 0, sizeof(*c));
+	c->nent = room;
+	if (ioctl(fz->sys, MINIVMM_GET_SUPPORTED_CPUID, c) < 0)
+		c->nent = 0;
+	if (c->nent && fz_chance(g, 50))
+		c->nent = fz_below(g, c->nent + 1);
+	if (fz_chance(g, 40))
+		fz_mutate(g, c->entries, c->nent * sizeof(c->entries[0]));
+	p = fz_ptr(w, c, sizeof(*c) + c->nent * sizeof(c->entries[0]));
+	if (fz_chance(g, 3))
+		c->nent = MINIVMM_MAX_CPUID_ENTRIES + 1 + fz_below(g, 1000);
+	fz_ioctl(fz, FZ_SET_CPUID, vm->vcpu, MINIVMM_SET_CPUID2, p);
+}
+
+/* Numbers 0x00-0x1f: system fd (0), 0x20-0x5f: VM fd (1), 0x60-: vCPU (2). */
+static unsigned int fd_type(unsigned long cmd)
+{
+	unsigned int nr = _IOC_NR(cmd);
+
+	return nr < 0x20 ? 0 : nr < 0x60 ? 1 : 2;
+}
+
+/*
+ * Unknown numbers, known numbers with the wrong direction or size, and
+ * each fd type's numbers on the other types.  Never a CREATE_* on its own
+ * fd type: a new fd would go unnoticed.
+ */
+static void op_bogus(struct fz_worker *w, struct fz_vm *vm)
+{
+	static const unsigned long known[] = {
+		MINIVMM_GET_API_VERSION, MINIVMM_CHECK_EXTENSION, MINIVMM_CREATE_VM,
+		MINIVMM_GET_SUPPORTED_CPUID, MINIVMM_SET_USER_MEMORY_REGION,
+		MINIVMM_CREATE_VCPU, MINIVMM_GET_VCPU_MMAP_SIZE, MINIVMM_RUN,
+		MINIVMM_GET_REGS, MINIVMM_SET_REGS, MINIVMM_GET_SREGS,
+		MINIVMM_SET_SREGS, MINIVMM_GET_FPU, MINIVMM_SET_FPU,
+		MINIVMM_GET_XSAVE, MINIVMM_SET_XSAVE, MINIVMM_GET_MSRS,
+		MINIVMM_SET_MSRS, MINIVMM_SET_CPUID2,
+	};
+	struct fz_rng *g = &w->rng;
+	struct fz *fz = w->fz;
+	int fds[3] = { fz->sys, vm->fd, vm->vcpu };
+	unsigned int type = fz_below(g, 3);
+	unsigned long cmd;
+	unsigned int i;
+
+	switch (fz_below(g, 4)) {
+	case 0:
+		cmd = _IOC(fz_below(g, 4), MINIVMM_IO, fz_rand(g) & 0xff,
+			   fz_below(g, 1 << 14));
+		break;
+	case 1:
+		/* A known number with its size or direction changed. */
+		cmd = known[fz_below(g, sizeof(known) / sizeof(known[0]))];
+		cmd ^= fz_chance(g, 50) ? 1UL << (16 + fz_below(g, 14)) :
+		       1UL << (30 + fz_below(g, 2));
+		break;
+	case 2:
+		cmd = known[fz_below(g, sizeof(known) / sizeof(known[0]))];
+		break;
+	default:
+		cmd = fz_rand(g) & 0xffffffff;
+		break;
+	}
+	/*
+	 * The VFS answers some numbers itself on any fd: FIONBIO, FIOCLEX and
+	 * friends ('T'), FIFREEZE ('X'), FIGETBSZ (0), FS_IOC_* ('f'),
+	 * FICLONE (0x94).  Those are not minivmm's to answer: move them away.
+	 */
+	switch (_IOC_TYPE(cmd)) {
+	case 0: case 'T': case 'X': case 'f': case 0x94:
+		cmd ^= 0x80UL << _IOC_TYPESHIFT;
+		break;
+	}
+	/* A known number on its own fd type is another op's (and unfiltered). */
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (cmd == known[i] && fd_type(cmd) == type)
+			return;
+	if (fds[type] < 0)
+		return;
+	if (fz_ioctl(fz, FZ_BOGUS, fds[type], cmd, fz_chance(g, 50) ?
+		     (unsigned long)w->buf : fz_u64(g)) < 0)
+		return;
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (cmd == known[i])
+			return;
+	fz_fail(fz, "ioctl %#lx, no minivmm number, succeeded on fd type %u", cmd, type);
+}
+
+/* Close a vCPU, a VM (its vCPU and run page may outlive it) or the system fd. */
+static void op_close(struct fz_worker *w, struct fz_vm *vm)
+{
+	struct fz *fz = w->fz;
+	int fd = -1, sys;
+
+	switch (fz_below(&w->rng, 8)) {
+	case 0:
+		count(fz, FZ_CLOSE);
+		fz_close_vm(fz, vm);
+		return;
+	case 1:
+	case 2:
+		pthread_mutex_lock(&fz->lock);
+		fd = vm->vcpu;
+		vm->vcpu = -1;
+		pthread_mutex_unlock(&fz->lock);
+		break;
+	case 3:
+	case 4:
+		pthread_mutex_lock(&fz->lock);
+		fd = vm->fd;
+		vm->fd = -1;
+		pthread_mutex_unlock(&fz->lock);
+		break;
+	case 5:
+		/* A new system fd; the old one's VMs live on. */
+		sys = open("/dev/minivmm", O_RDWR | O_CLOEXEC);
+		if (sys < 0) {
+			fz_fail(fz, "open /dev/minivmm: %s", strerror(errno));
+			return;
+		}
+		pthread_mutex_lock(&fz->lock);
+		fd = fz->sys;
+		fz->sys = sys;
+		pthread_mutex_unlock(&fz->lock);
+		break;
+	default:
+		return;
+	}
+	if (fd >= 0) {
+		count(fz, FZ_CLOSE);
+		close(fd);
+	}
+}
+
+/*
+ * Guest memory under the VMs' feet: munmap and map again (fresh zeros),
+ * munmap alone (mapped again later), mprotect, madvise(DONTNEED).  Every
+ * chunk is put back at the same address with MAP_FIXED_NOREPLACE, so
+ * nothing else of this process lands in a slot's range.
+ */
+static void op_guest_mem(struct fz_worker *w)
+{
+	static const int prots[] = { PROT_NONE, PROT_READ, PROT_READ | PROT_WRITE };
+	struct fz *fz = w->fz;
+	int c = fz_below(&w->rng, NCHUNKS), prot;
+	uint8_t *p = chunk(fz, c);
+
+	count(fz, FZ_GUEST_MEM);
+	pthread_mutex_lock(&fz->lock);
+	switch (fz_below(&w->rng, 5)) {
+	case 0:
+	case 1:
+		if (fz->chunk_prot[c] >= 0) {
+			munmap(p, CHUNK);
+			fz->chunk_prot[c] = -1;
+			if (fz_chance(&w->rng, 60))
+				break;
+		}
+		/* map it again */
+		__attribute__((__fallthrough__));
+	case 2:
+		if (fz->chunk_prot[c] < 0 &&
+		    mmap(p, CHUNK, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) == p) {
+			fz->chunk_prot[c] = PROT_READ | PROT_WRITE;
+			if (c == 0)
+				fz_write_tables(p);
+		}
+		break;
+	case 3:
+		prot = prots[fz_below(&w->rng, 3)];
+		if (fz->chunk_prot[c] >= 0 && !mprotect(p, CHUNK, prot))
+			fz->chunk_prot[c] = prot;
+		break;
+	default:
+		if (fz->chunk_prot[c] >= 0)
+			madvise(p + fz_below(&w->rng, CHUNK / PAGE) * PAGE, PAGE,
+				MADV_DONTNEED);
+		break;
+	}
+	pthread_mutex_unlock(&fz->lock);
+}
+
+#define CODE_MAX	0x400
+
+static void op_code(struct fz_worker *w, struct fz_vm *vm)
+{
+	struct fz *fz = w->fz;
+	int mode = fz_chance(&w->rng, 80) ? vm->mode : (int)fz_below(&w->rng, FZ_MODE_NR);
+	uint8_t *code = w->buf;
+
+	count(fz, FZ_CODE);
+	memset(code, 0, CODE_MAX);
+	fz_gen_code(&w->rng, code, CODE_MAX, mode, fz->cfg->svm);
+	pthread_mutex_lock(&fz->lock);
+	if (chunk_writable(fz, 0))
+		memcpy(chunk(fz, 0) + GUEST_CODE, code, CODE_MAX);
+	pthread_mutex_unlock(&fz->lock);
+}
+
+/* Slot 0 on chunk 0 at GPA 0, a mode, RIP at the code: a guest that runs. */
+static void op_setup(struct fz_worker *w, struct fz_vm *vm)
+{
+	struct minivmm_userspace_memory_region r = {
+		.memory_size = CHUNK,
+		.userspace_addr = (unsigned long)chunk(w->fz, 0),
+	};
+	struct minivmm_sregs s;
+	struct minivmm_regs regs = { .rip = GUEST_CODE, .rsp = GUEST_STACK,
+				     .rflags = 2 };
+	struct fz *fz = w->fz;
+	int mode = fz_below(&w->rng, FZ_MODE_NR);
+
+	/* Its ioctls count as operations; the setup itself only by kind. */
+	__atomic_add_fetch(&fz->sh->calls[FZ_SETUP], 1, __ATOMIC_RELAXED);
+	if (vm->fd >= 0)
+		fz_ioctl(fz, FZ_MEMORY_REGION, vm->fd, MINIVMM_SET_USER_MEMORY_REGION,
+			 (unsigned long)&r);
+	if (vm->vcpu < 0)
+		return;
+	if (fz_ioctl(fz, FZ_GET_SREGS, vm->vcpu, MINIVMM_GET_SREGS,
+		     (unsigned long)&s) < 0)
+		return;
+	fz_mode_sregs(&s, mode);
+	svm_sregs_filter(fz, &s);
+	if (fz_ioctl(fz, FZ_SET_SREGS, vm->vcpu, MINIVMM_SET_SREGS,
+		     (unsigned long)&s) == 0)
+		vm->mode = mode;
+	fz_ioctl(fz, FZ_SET_REGS, vm->vcpu, MINIVMM_SET_REGS, (unsigned long)&regs);
+}
+
+/* Weights of the operations a worker picks once its VM is there. */
+static const uint8_t weights[FZ_OP_NR] = {
+	[FZ_API_VERSION] = 2, [FZ_CHECK_EXTENSION] = 3, [FZ_CREATE_VM] = 1,
+	[FZ_SUPPORTED_CPUID] = 2, [FZ_MEMORY_REGION] = 8, [FZ_CREATE_VCPU] = 3,
+	[FZ_MMAP_SIZE] = 2, [FZ_RUN] = 14, [FZ_GET_REGS] = 3, [FZ_SET_REGS] = 4,
+	[FZ_GET_SREGS] = 3, [FZ_SET_SREGS] = 5, [FZ_GET_FPU] = 2, [FZ_SET_FPU] = 2,
+	[FZ_GET_XSAVE] = 2, [FZ_SET_XSAVE] = 2, [FZ_GET_MSRS] = 4,
+	[FZ_SET_MSRS] = 5, [FZ_SET_CPUID] = 2, [FZ_BOGUS] = 8, [FZ_MAP_RUN] = 2,
+	[FZ_CLOSE] = 1, [FZ_GUEST_MEM] = 2, [FZ_CODE] = 6, [FZ_SETUP] = 4,
+};
+
+static enum fz_op pick_op(struct fz_worker *w)
+{
+	static unsigned int total;
+	unsigned int i, n;
+
+	if (!total)
+		for (i = 0; i < FZ_OP_NR; i++)
+			total += weights[i];
+	n = fz_below(&w->rng, total);
+	for (i = 0; n >= weights[i]; i++)
+		n -= weights[i];
+	return i;
+}
+
+static void do_op(struct fz_worker *w, struct fz_vm *vm, enum fz_op op)
+{
+	switch (op) {
+	case FZ_API_VERSION:	op_api_version(w); break;
+	case FZ_CHECK_EXTENSION: op_check_extension(w); break;
+	case FZ_CREATE_VM:	op_create_vm(w, vm); break;
+	case FZ_SUPPORTED_CPUID: op_supported_cpuid(w); break;
+	case FZ_MEMORY_REGION:	op_memory_region(w, vm); break;
+	case FZ_CREATE_VCPU:	op_create_vcpu(w, vm); break;
+	case FZ_MMAP_SIZE:	op_mmap_size(w, vm); break;
+	case FZ_RUN:		op_run(w, vm); break;
+	case FZ_GET_REGS:	op_regs(w, vm, false); break;
+	case FZ_SET_REGS:	op_regs(w, vm, true); break;
+	case FZ_GET_SREGS:	op_sregs(w, vm, false); break;
+	case FZ_SET_SREGS:	op_sregs(w, vm, true); break;
+	case FZ_GET_FPU:	op_fpu(w, vm, false, false); break;
+	case FZ_SET_FPU:	op_fpu(w, vm, true, false); break;
+	case FZ_GET_XSAVE:	op_fpu(w, vm, false, true); break;
+	case FZ_SET_XSAVE:	op_fpu(w, vm, true, true); break;
+	case FZ_GET_MSRS:	op_msrs(w, vm, false); break;
+	case FZ_SET_MSRS:	op_msrs(w, vm, true); break;
+	case FZ_SET_CPUID:	op_set_cpuid(w, vm); break;
+	case FZ_BOGUS:		op_bogus(w, vm); break;
+	case FZ_MAP_RUN:	op_map_run(w, vm); break;
+	case FZ_CLOSE:		op_close(w, vm); break;
+	case FZ_GUEST_MEM:	op_guest_mem(w); break;
+	case FZ_CODE:		op_code(w, vm); break;
+	default:		op_setup(w, vm); break;
+	}
+}
+
+/*
+ * A vCPU for a VM without one.  The VM has one vCPU (MINIVMM_CAP_MAX_VCPUS)
+ * and keeps it after its fd is closed: then EEXIST, and the VM fd goes too.
+ */
+static void new_vcpu(struct fz_worker *w, struct fz_vm *vm)
+{
+	int fd = -1;
+
+	if (op_create_vcpu(w, vm) != -EEXIST)
+		return;
+	pthread_mutex_lock(&w->fz->lock);
+	if (vm->vcpu < 0) {
+		fd = vm->fd;
+		vm->fd = -1;
+	}
+	pthread_mutex_unlock(&w->fz->lock);
+	if (fd >= 0) {
+		count(w->fz, FZ_CLOSE);
+		close(fd);
+	}
+}
+
+static bool time_up(struct fz *fz)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > fz->end.tv_sec ||
+	       (now.tv_sec == fz->end.tv_sec && now.tv_nsec >= fz->end.tv_nsec);
+}
+
+static void *worker(void *arg)
+{
+	struct fz_worker *w = arg;
+	struct fz *fz = w->fz;
+	struct sigevent sev = {
+		.sigev_notify = SIGEV_THREAD_ID,
+		.sigev_signo = SIGUSR1,
+	};
+	unsigned long n = 0;
+	struct fz_vm *vm;
+
+	sev._sigev_un._tid = syscall(SYS_gettid);
+	if (timer_create(CLOCK_MONOTONIC, &sev, &w->timer)) {
+		fz_fail(fz, "timer_create: %s", strerror(errno));
+		return NULL;
+	}
+	while (!fz->stop) {
+		if (__atomic_load_n(&fz->sh->ops, __ATOMIC_RELAXED) >= fz->cfg->ops ||
+		    (!(++n % 64) && time_up(fz)))
+			break;
+		vm = &fz->vm[fz_below(&w->rng, fz->cfg->vms)];
+		/* Mostly build up to a VM that can run, then pick at random. */
+		if (vm->fd < 0 && fz_chance(&w->rng, 90))
+			op_create_vm(w, vm);
+		else if (vm->vcpu < 0 && vm->fd >= 0 && fz_chance(&w->rng, 90))
+			new_vcpu(w, vm);
+		else if (vm->vcpu >= 0 && (!vm->run || vm->run_gen != vm->vcpu_gen) &&
+			 fz_chance(&w->rng, 80))
+			op_map_run(w, vm);
+		else
+			do_op(w, vm, pick_op(w));
+	}
+	return NULL;
+}
+
+static void nop_handler(int sig)
+{
+	(void)sig;
+}
+
+void fz_vmm(const struct fz_config *cfg, struct fz_shared *sh)
+{
+	struct sigaction sa = { .sa_handler = nop_handler };	/* no SA_RESTART */
+	static struct fz_worker workers[FZ_MAX_THREADS];
+	static struct fz fz;
+	pthread_rwlockattr_t ra;
+	unsigned int i, n = cfg->threads;
+	uint8_t *p;
+	int c;
+
+	fz.cfg = cfg;
+	fz.sh = sh;
+	pthread_mutex_init(&fz.lock, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	/* A worker unmapping a run page must not wait behind a stream of RUNs. */
+	pthread_rwlockattr_init(&ra);
+	pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	for (i = 0; i < FZ_MAX_VMS; i++) {
+		fz.vm[i].fd = fz.vm[i].vcpu = -1;
+		pthread_rwlock_init(&fz.vm[i].run_lock, &ra);
+	}
+	fz.sys = open("/dev/minivmm", O_RDWR | O_CLOEXEC);
+	fz.arena = mmap(NULL, NCHUNKS * CHUNK, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (fz.sys < 0 || fz.arena == MAP_FAILED || p == MAP_FAILED ||
+	    mprotect(p + PAGE, PAGE, PROT_NONE)) {
+		fz_fail(&fz, "setting up the VMM: %s", strerror(errno));
+		return;
+	}
+	fz.edge = p;
+	fz.hole = p + PAGE;
+	for (c = 0; c < NCHUNKS; c++)
+		fz.chunk_prot[c] = PROT_READ | PROT_WRITE;
+	fz_write_tables(fz.arena);
+	clock_gettime(CLOCK_MONOTONIC, &fz.end);
+	fz.end.tv_sec += cfg->seconds;
+
+	if (n < 1)
+		n = 1;
+	if (n > FZ_MAX_THREADS)
+		n = FZ_MAX_THREADS;
+	for (i = 0; i < n; i++) {
+		workers[i].fz = &fz;
+		fz_seed(&workers[i].rng, cfg->seed + i);
+	}
+	for (i = 1; i < n; i++)
+		if (pthread_create(&workers[i].thread, NULL, worker, &workers[i]))
+			fz_fail(&fz, "pthread_create: %s", strerror(errno));
+	/*
+	 * Worker 0 is this thread.  When it is done the VMM returns without
+	 * waiting for the others, and its caller exits with them mid-operation,
+	 * possibly in RUN: process exit must tear all of it down.
+	 */
+	worker(&workers[0]);
+}
