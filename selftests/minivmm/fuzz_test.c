@@ -393,9 +393,10 @@ TEST_F_TIMEOUT(fuzz, sigkill_storm, 300)
 			EXPECT_EQ('r', c) TH_LOG("cycle %u: the child VMM failed", i);
 			usleep(200 + fz_below(&rng, 2000));
 		}
-		close(p[0]);
+		/* Open until the child is gone: a write to no reader is SIGPIPE. */
 		ASSERT_EQ(0, kill(pid, SIGKILL));
 		dt = reap_within(pid, &status, 1.0);
+		close(p[0]);
 		if (dt < 0) {
 			TH_LOG("cycle %u: the VMM is still there 1 s after SIGKILL", i);
 			show_threads(pid);
@@ -547,6 +548,37 @@ TEST_F_TIMEOUT(fuzz, munmap_while_running, 300)
 	__atomic_add_fetch(opt.cycles, n, __ATOMIC_RELAXED);
 	printf("# fuzz: munmap_while_running: cycles=%u efaults=%llu in %.1f s\n",
 	       n, (unsigned long long)efaults, now_s() - t0);
+}
+
+/*
+ * A mapping of the page after the run page (offset 1) is refused with
+ * EINVAL (Documentation/api.rst), also where it would extend a run page
+ * mapping: there the kernel's VMA code merges it into that mapping
+ * without calling minivmm's mmap, unless the mapping is VM_DONTEXPAND
+ * (or the like), as the fuzzer found.  The page faults with SIGBUS.
+ */
+TEST_F(fuzz, run_page_offset_refused)
+{
+	struct guest g;
+	uint8_t *p, *q;
+	long page = sysconf(_SC_PAGESIZE);
+
+	ASSERT_EQ(0, guest_open(&g));
+	/* Two free pages; the run page goes in the lower one. */
+	q = mmap(NULL, 2 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, q);
+	ASSERT_EQ(0, munmap(q, 2 * page));
+	ASSERT_EQ(q, mmap(q, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE,
+			  g.vcpu, 0));
+	errno = 0;
+	p = mmap(q + page, page, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED_NOREPLACE, g.vcpu, page);
+	EXPECT_EQ(MAP_FAILED, p) TH_LOG("offset %ld mapped after the run page", page);
+	EXPECT_EQ(EINVAL, errno);
+	if (p != MAP_FAILED)
+		munmap(p, page);
+	munmap(q, page);
+	guest_close(&g);
 }
 
 static int try_unload(void)
