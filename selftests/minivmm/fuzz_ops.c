@@ -443,10 +443,10 @@ static void op_map_run(struct fz_worker *w, struct fz_vm *vm)
 		if (p != MAP_FAILED) {
 			vm->run = p;
 			vm->run_gen = vm->vcpu_gen;
-		}
-		/* Closed by another worker, the number maybe reused by a non-vCPU fd. */
-		else if ((errno != EBADF && errno != ENODEV) || fz->cfg->threads == 1)
+		} else if ((errno != EBADF && errno != ENODEV) || fz->cfg->threads == 1) {
+			/* Else closed by another worker, the number maybe reused. */
 			fz_fail(fz, "mmap of a run page: %s", strerror(errno));
+		}
 	}
 	pthread_rwlock_unlock(&vm->run_lock);
 }
