@@ -61,6 +61,7 @@ struct fz_shared {
 	uint64_t exits[FZ_EXIT_NR];	/* RUN returned 0 with this reason */
 	uint64_t ops;			/* all operations, counted as done */
 	uint64_t svm_filtered;		/* LME-without-PG states refused */
+	uint64_t svm_repaired;		/* ... found in the vCPU all the same */
 	int failed;			/* an unexpected result: see why */
 	char why[FZ_WHY_LEN];
 };

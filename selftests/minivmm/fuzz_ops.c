@@ -467,6 +467,8 @@ static void arm_kick(struct fz_worker *w, bool on)
 	timer_settime(w->timer, 0, &its, NULL);
 }
 
+static void svm_repair(struct fz *fz, int vcpu, const char *after);
+
 static void op_run(struct fz_worker *w, struct fz_vm *vm)
 {
 	struct fz *fz = w->fz;
@@ -544,6 +546,11 @@ static void op_run(struct fz_worker *w, struct fz_vm *vm)
 	}
 out:
 	pthread_rwlock_unlock(&vm->run_lock);
+	if (fz->cfg->svm) {
+		pthread_rwlock_wrlock(&vm->run_lock);
+		svm_repair(fz, vcpu, "run");
+		pthread_rwlock_unlock(&vm->run_lock);
+	}
 }
 
 static void op_regs(struct fz_worker *w, struct fz_vm *vm, bool set)
@@ -583,6 +590,48 @@ static void svm_sregs_filter(struct fz *fz, struct minivmm_sregs *s)
 		s->cs.l = 1;
 }
 
+/*
+ * The QEMU filter, second line: after a SET_SREGS or SET_MSRS (a request
+ * the kernel refuses may still have been half applied) and after a RUN,
+ * read the state back and, if EFER.LME is set without CR0.PG all the
+ * same, clear LME before the next RUN.  Every such repair is counted
+ * and the first one printed: it means the kernel or the guest built the
+ * state the filter keeps out.  Called with vm->run_lock held for writing,
+ * so no RUN of the slot is in progress.
+ */
+static void svm_repair(struct fz *fz, int vcpu, const char *after)
+{
+	struct minivmm_sregs s;
+
+	if (!fz->cfg->svm || vcpu < 0 ||
+	    ioctl(vcpu, MINIVMM_GET_SREGS, (unsigned long)&s) < 0 ||
+	    !((s.efer & EFER_LME) && !(s.cr0 & CR0_PG)))
+		return;
+	if (__atomic_fetch_add(&fz->sh->svm_repaired, 1, __ATOMIC_RELAXED) < 3)
+		fprintf(stderr, "# fuzz: SVM: EFER %#llx with CR0 %#llx after %s: repaired\n",
+			(unsigned long long)s.efer, (unsigned long long)s.cr0, after);
+	s.efer &= ~(EFER_LME | EFER_LMA);
+	s.cs.l = 0;
+	if (ioctl(vcpu, MINIVMM_SET_SREGS, (unsigned long)&s) < 0)
+		fz_fail(fz, "SVM: cannot clear EFER.LME without CR0.PG: %s",
+			strerror(errno));
+}
+
+/* A SET that can touch EFER or CR0: on SVM, exclusive of RUN, then checked. */
+static long svm_set(struct fz *fz, struct fz_vm *vm, enum fz_op op, int vcpu,
+		    unsigned long cmd, unsigned long arg)
+{
+	long r;
+
+	if (!fz->cfg->svm)
+		return fz_ioctl(fz, op, vcpu, cmd, arg);
+	pthread_rwlock_wrlock(&vm->run_lock);
+	r = fz_ioctl(fz, op, vcpu, cmd, arg);
+	svm_repair(fz, vcpu, fz_op_name(op));
+	pthread_rwlock_unlock(&vm->run_lock);
+	return r;
+}
+
 static void op_sregs(struct fz_worker *w, struct fz_vm *vm, bool set)
 {
 	struct minivmm_sregs *s = (void *)w->buf;
@@ -610,7 +659,7 @@ static void op_sregs(struct fz_worker *w, struct fz_vm *vm, bool set)
 	/* A partial copy must not be half-applied either: keep it filtered. */
 	if (fz->cfg->svm && p != (unsigned long)s)
 		p = fz_chance(g, 50) ? 0 : (unsigned long)fz->hole;
-	fz_ioctl(fz, FZ_SET_SREGS, vm->vcpu, MINIVMM_SET_SREGS, p);
+	svm_set(fz, vm, FZ_SET_SREGS, vm->vcpu, MINIVMM_SET_SREGS, p);
 }
 
 static void op_fpu(struct fz_worker *w, struct fz_vm *vm, bool set, bool xsave)
@@ -668,8 +717,10 @@ static void op_msrs(struct fz_worker *w, struct fz_vm *vm, bool set)
 		if (m->nmsrs > room)	/* the kernel must refuse before reading */
 			m->nmsrs = MINIVMM_MAX_MSR_ENTRIES + 1 + fz_below(g, 1000);
 	}
-	fz_ioctl(fz, set ? FZ_SET_MSRS : FZ_GET_MSRS, vm->vcpu,
-		 set ? MINIVMM_SET_MSRS : MINIVMM_GET_MSRS, p);
+	if (set)
+		svm_set(fz, vm, FZ_SET_MSRS, vm->vcpu, MINIVMM_SET_MSRS, p);
+	else
+		fz_ioctl(fz, FZ_GET_MSRS, vm->vcpu, MINIVMM_GET_MSRS, p);
 }
 
 /* The supported table, cut, mutated, or with bad flags and indexes. */
@@ -908,8 +959,8 @@ static void op_setup(struct fz_worker *w, struct fz_vm *vm)
 		return;
 	fz_mode_sregs(&s, mode);
 	svm_sregs_filter(fz, &s);
-	if (fz_ioctl(fz, FZ_SET_SREGS, vm->vcpu, MINIVMM_SET_SREGS,
-		     (unsigned long)&s) == 0)
+	if (svm_set(fz, vm, FZ_SET_SREGS, vm->vcpu, MINIVMM_SET_SREGS,
+		    (unsigned long)&s) == 0)
 		vm->mode = mode;
 	fz_ioctl(fz, FZ_SET_REGS, vm->vcpu, MINIVMM_SET_REGS, (unsigned long)&regs);
 }

@@ -87,8 +87,9 @@ static void print_counts(const char *what, const struct fz_shared *sh)
 			len += snprintf(line + len, sizeof(line) - len, " %s=%llu",
 					exits[i] ? exits[i] : "?",
 					(unsigned long long)sh->exits[i]);
-	printf("# fuzz: %s exits:%s%s svm_filtered=%llu\n", what, line,
-	       len ? "" : " none", (unsigned long long)sh->svm_filtered);
+	printf("# fuzz: %s exits:%s%s svm_filtered=%llu svm_repaired=%llu\n", what,
+	       line, len ? "" : " none", (unsigned long long)sh->svm_filtered,
+	       (unsigned long long)sh->svm_repaired);
 }
 
 static void add_total(const struct fz_shared *sh)
@@ -103,6 +104,7 @@ static void add_total(const struct fz_shared *sh)
 		__atomic_add_fetch(&opt.total->exits[i], sh->exits[i], __ATOMIC_RELAXED);
 	__atomic_add_fetch(&opt.total->ops, sh->ops, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&opt.total->svm_filtered, sh->svm_filtered, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&opt.total->svm_repaired, sh->svm_repaired, __ATOMIC_RELAXED);
 }
 
 /* Each thread of @pid: its state and kernel stack, for a hang. */
