@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The engine of the ioctl fuzzer (fuzz.h): the VMM's fd table, the
- * argument generators and mutators, the guest code generator, and one
- * function per operation.  Each operation checks what came back against
- * Documentation/api.rst and records the first unexpected result.
+ * The fuzzer's ioctl operations (fuzz.h): one function per ioctl, each
+ * building its argument (mostly valid, mutated at the edges, sometimes
+ * behind a bad pointer), checking what came back against
+ * Documentation/api.rst and recording the first unexpected result; and
+ * the weighted choice among them.
  *
  * The QEMU filter.  In the rig's QEMU (TCG, AMD SVM) a guest with
  * EFER.LME = 1 and CR0.PG = 0 that executes HLT wedges the whole emulated
@@ -25,68 +26,19 @@
  * come near in practice.  On VMX (Bochs) none of this applies.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 
 #include <linux/minivmm.h>
 
-#include "fuzz.h"
-#include "fuzz_gen.h"
+#include "fuzz_vmm.h"
 #include "guest_layout.h"
-
-#define PAGE		4096UL
-#define CHUNK		0x200000UL	/* one slot's worth of guest memory */
-#define NCHUNKS		4
-#define NSLOTS_FUZZ	6		/* slots tried: the 4 used and 2 more */
-
-struct fz_vm {
-	int fd, vcpu;			/* -1: none */
-	struct minivmm_run *run;	/* NULL: not mapped */
-	/*
-	 * Which vCPU the run page belongs to: a mapping outlives its vCPU
-	 * fd, and the next vCPU of this slot has a page of its own.
-	 */
-	unsigned int vcpu_gen, run_gen;
-	/*
-	 * RUNs in progress and started: the run page tells about a RUN
-	 * only if no other RUN of the slot overlapped it.
-	 */
-	unsigned int in_run, run_seq;
-	int mode;			/* the last mode FZ_SETUP gave it */
-	pthread_rwlock_t run_lock;	/* run page: readers use, writer unmaps */
-};
-
-struct fz {
-	const struct fz_config *cfg;
-	struct fz_shared *sh;
-	pthread_mutex_t lock;		/* the table, the chunks' state */
-	int sys;
-	struct fz_vm vm[FZ_MAX_VMS];
-	uint8_t *arena;			/* NCHUNKS chunks of guest memory */
-	int chunk_prot[NCHUNKS];	/* PROT_* now, -1: unmapped */
-	uint8_t *hole;			/* a PROT_NONE page */
-	uint8_t *edge;			/* a page followed by the hole */
-	struct timespec end;
-	volatile int stop;
-};
-
-struct fz_worker {
-	struct fz *fz;
-	struct fz_rng rng;
-	timer_t timer;
-	pthread_t thread;
-	uint8_t buf[2 * PAGE] __attribute__((aligned(64)));
-};
 
 static const char *const op_names[FZ_OP_NR] = {
 	[FZ_API_VERSION] = "api_version", [FZ_CHECK_EXTENSION] = "check_extension",
@@ -109,10 +61,7 @@ const char *fz_op_name(enum fz_op op)
 	return op < FZ_OP_NR ? op_names[op] : "?";
 }
 
-static void fz_fail(struct fz *fz, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void fz_fail(struct fz *fz, const char *fmt, ...)
+void fz_fail(struct fz *fz, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -153,20 +102,20 @@ static bool errno_expected(struct fz *fz, enum fz_op op, int err)
 }
 
 /* One operation done: counted by kind and in the total. */
-static void count(struct fz *fz, enum fz_op op)
+void fz_count(struct fz *fz, enum fz_op op)
 {
 	__atomic_add_fetch(&fz->sh->calls[op], 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&fz->sh->ops, 1, __ATOMIC_RELAXED);
 }
 
 /* One counted ioctl; returns its result, errno kept. */
-static long fz_ioctl(struct fz *fz, enum fz_op op, int fd, unsigned long cmd,
+long fz_ioctl(struct fz *fz, enum fz_op op, int fd, unsigned long cmd,
 		     unsigned long arg)
 {
 	long r = ioctl(fd, cmd, arg);
 	int err = errno;
 
-	count(fz, op);
+	fz_count(fz, op);
 	if (r < 0) {
 		__atomic_add_fetch(&fz->sh->errors[op], 1, __ATOMIC_RELAXED);
 		if (!errno_expected(fz, op, err))
@@ -200,37 +149,6 @@ static unsigned long fz_ptr(struct fz_worker *w, void *p, size_t len)
 		return (unsigned long)p;
 	}
 }
-
-static void fz_close_vm(struct fz *fz, struct fz_vm *vm)
-{
-	pthread_rwlock_wrlock(&vm->run_lock);
-	if (vm->run)
-		munmap(vm->run, PAGE);
-	vm->run = NULL;
-	pthread_rwlock_unlock(&vm->run_lock);
-	pthread_mutex_lock(&fz->lock);
-	if (vm->vcpu >= 0)
-		close(vm->vcpu);
-	if (vm->fd >= 0)
-		close(vm->fd);
-	vm->vcpu = vm->fd = -1;
-	pthread_mutex_unlock(&fz->lock);
-}
-
-/* Guest memory is shared by every VM: chunk c backs the slots of c. */
-static uint8_t *chunk(struct fz *fz, int c)
-{
-	return fz->arena + c * CHUNK;
-}
-
-/* Writes to a chunk only while it is mapped writable; under fz->lock. */
-static bool chunk_writable(struct fz *fz, int c)
-{
-	return fz->chunk_prot[c] == (PROT_READ | PROT_WRITE);
-}
-
-
-/* Data the VMM hands the guest (IN, MMIO reads): no 0x0f byte on SVM. */
 static void fill_data(struct fz_worker *w, uint8_t *p, size_t len)
 {
 	size_t i;
@@ -264,7 +182,7 @@ static void op_check_extension(struct fz_worker *w)
 		fz_fail(fz, "CHECK_EXTENSION(%#lx) = %ld for no capability", cap, r);
 }
 
-static void op_create_vm(struct fz_worker *w, struct fz_vm *vm)
+void fz_create_vm(struct fz_worker *w, struct fz_vm *vm)
 {
 	struct fz *fz = w->fz;
 	unsigned long type = fz_chance(&w->rng, 90) ? 0 : fz_u64(&w->rng);
@@ -330,7 +248,7 @@ static void op_memory_region(struct fz_worker *w, struct fz_vm *vm)
 	}
 	r.memory_size = fz_chance(g, 15) ? 0 :
 			fz_chance(g, 70) ? CHUNK : (1 + fz_below(g, 512)) * PAGE;
-	r.userspace_addr = (unsigned long)chunk(fz, c);
+	r.userspace_addr = (unsigned long)fz_chunk(fz, c);
 	if (fz_chance(g, 30)) {
 		switch (fz_below(g, 8)) {
 		case 0:
@@ -364,7 +282,7 @@ static void op_memory_region(struct fz_worker *w, struct fz_vm *vm)
 			 fz_ptr(w, &r, sizeof(r)));
 }
 
-static long op_create_vcpu(struct fz_worker *w, struct fz_vm *vm)
+long fz_create_vcpu(struct fz_worker *w, struct fz_vm *vm)
 {
 	struct fz *fz = w->fz;
 	unsigned long id = fz_chance(&w->rng, 85) ? fz_below(&w->rng, 2) :
@@ -402,7 +320,7 @@ static void op_mmap_size(struct fz_worker *w, struct fz_vm *vm)
 }
 
 /* A run page: mapped, unmapped, or a mapping the kernel must refuse. */
-static void op_map_run(struct fz_worker *w, struct fz_vm *vm)
+void fz_map_run(struct fz_worker *w, struct fz_vm *vm)
 {
 	struct fz *fz = w->fz;
 	int vcpu = vm->vcpu;
@@ -410,7 +328,7 @@ static void op_map_run(struct fz_worker *w, struct fz_vm *vm)
 
 	if (vcpu < 0)
 		return;
-	count(fz, FZ_MAP_RUN);
+	fz_count(fz, FZ_MAP_RUN);
 	if (fz_chance(&w->rng, 25)) {
 		/* Private, two pages, an offset, or read-only: only the last works. */
 		static const struct { size_t len; int prot, flags; off_t off; } bad[] = {
@@ -822,124 +740,11 @@ static void op_bogus(struct fz_worker *w, struct fz_vm *vm)
 	fz_fail(fz, "ioctl %#lx, no minivmm number, succeeded on fd type %u", cmd, type);
 }
 
-/* Close a vCPU, a VM (its vCPU and run page may outlive it) or the system fd. */
-static void op_close(struct fz_worker *w, struct fz_vm *vm)
-{
-	struct fz *fz = w->fz;
-	int fd = -1, sys;
-
-	switch (fz_below(&w->rng, 8)) {
-	case 0:
-		count(fz, FZ_CLOSE);
-		fz_close_vm(fz, vm);
-		return;
-	case 1:
-	case 2:
-		pthread_mutex_lock(&fz->lock);
-		fd = vm->vcpu;
-		vm->vcpu = -1;
-		pthread_mutex_unlock(&fz->lock);
-		break;
-	case 3:
-	case 4:
-		pthread_mutex_lock(&fz->lock);
-		fd = vm->fd;
-		vm->fd = -1;
-		pthread_mutex_unlock(&fz->lock);
-		break;
-	case 5:
-		/* A new system fd; the old one's VMs live on. */
-		sys = open("/dev/minivmm", O_RDWR | O_CLOEXEC);
-		if (sys < 0) {
-			fz_fail(fz, "open /dev/minivmm: %s", strerror(errno));
-			return;
-		}
-		pthread_mutex_lock(&fz->lock);
-		fd = fz->sys;
-		fz->sys = sys;
-		pthread_mutex_unlock(&fz->lock);
-		break;
-	default:
-		return;
-	}
-	if (fd >= 0) {
-		count(fz, FZ_CLOSE);
-		close(fd);
-	}
-}
-
-/*
- * Guest memory under the VMs' feet: munmap and map again (fresh zeros),
- * munmap alone (mapped again later), mprotect, madvise(DONTNEED).  Every
- * chunk is put back at the same address with MAP_FIXED_NOREPLACE, so
- * nothing else of this process lands in a slot's range.
- */
-static void op_guest_mem(struct fz_worker *w)
-{
-	static const int prots[] = { PROT_NONE, PROT_READ, PROT_READ | PROT_WRITE };
-	struct fz *fz = w->fz;
-	int c = fz_below(&w->rng, NCHUNKS), prot;
-	uint8_t *p = chunk(fz, c);
-
-	count(fz, FZ_GUEST_MEM);
-	pthread_mutex_lock(&fz->lock);
-	switch (fz_below(&w->rng, 5)) {
-	case 0:
-	case 1:
-		if (fz->chunk_prot[c] >= 0) {
-			munmap(p, CHUNK);
-			fz->chunk_prot[c] = -1;
-			if (fz_chance(&w->rng, 60))
-				break;
-		}
-		/* map it again */
-		__attribute__((__fallthrough__));
-	case 2:
-		if (fz->chunk_prot[c] < 0 &&
-		    mmap(p, CHUNK, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) == p) {
-			fz->chunk_prot[c] = PROT_READ | PROT_WRITE;
-			if (c == 0)
-				fz_write_tables(p);
-		}
-		break;
-	case 3:
-		prot = prots[fz_below(&w->rng, 3)];
-		if (fz->chunk_prot[c] >= 0 && !mprotect(p, CHUNK, prot))
-			fz->chunk_prot[c] = prot;
-		break;
-	default:
-		if (fz->chunk_prot[c] >= 0)
-			madvise(p + fz_below(&w->rng, CHUNK / PAGE) * PAGE, PAGE,
-				MADV_DONTNEED);
-		break;
-	}
-	pthread_mutex_unlock(&fz->lock);
-}
-
-#define CODE_MAX	0x400
-
-static void op_code(struct fz_worker *w, struct fz_vm *vm)
-{
-	struct fz *fz = w->fz;
-	int mode = fz_chance(&w->rng, 80) ? vm->mode : (int)fz_below(&w->rng, FZ_MODE_NR);
-	uint8_t *code = w->buf;
-
-	count(fz, FZ_CODE);
-	memset(code, 0, CODE_MAX);
-	fz_gen_code(&w->rng, code, CODE_MAX, mode, fz->cfg->svm);
-	pthread_mutex_lock(&fz->lock);
-	if (chunk_writable(fz, 0))
-		memcpy(chunk(fz, 0) + GUEST_CODE, code, CODE_MAX);
-	pthread_mutex_unlock(&fz->lock);
-}
-
-/* Slot 0 on chunk 0 at GPA 0, a mode, RIP at the code: a guest that runs. */
 static void op_setup(struct fz_worker *w, struct fz_vm *vm)
 {
 	struct minivmm_userspace_memory_region r = {
 		.memory_size = CHUNK,
-		.userspace_addr = (unsigned long)chunk(w->fz, 0),
+		.userspace_addr = (unsigned long)fz_chunk(w->fz, 0),
 	};
 	struct minivmm_sregs s;
 	struct minivmm_regs regs = { .rip = GUEST_CODE, .rsp = GUEST_STACK,
@@ -965,7 +770,6 @@ static void op_setup(struct fz_worker *w, struct fz_vm *vm)
 	fz_ioctl(fz, FZ_SET_REGS, vm->vcpu, MINIVMM_SET_REGS, (unsigned long)&regs);
 }
 
-/* Weights of the operations a worker picks once its VM is there. */
 static const uint8_t weights[FZ_OP_NR] = {
 	[FZ_API_VERSION] = 2, [FZ_CHECK_EXTENSION] = 3, [FZ_CREATE_VM] = 1,
 	[FZ_SUPPORTED_CPUID] = 2, [FZ_MEMORY_REGION] = 8, [FZ_CREATE_VCPU] = 3,
@@ -976,7 +780,7 @@ static const uint8_t weights[FZ_OP_NR] = {
 	[FZ_CLOSE] = 1, [FZ_GUEST_MEM] = 2, [FZ_CODE] = 6, [FZ_SETUP] = 4,
 };
 
-static enum fz_op pick_op(struct fz_worker *w)
+enum fz_op fz_pick_op(struct fz_worker *w)
 {
 	static unsigned int total;
 	unsigned int i, n;
@@ -990,15 +794,15 @@ static enum fz_op pick_op(struct fz_worker *w)
 	return i;
 }
 
-static void do_op(struct fz_worker *w, struct fz_vm *vm, enum fz_op op)
+void fz_do_op(struct fz_worker *w, struct fz_vm *vm, enum fz_op op)
 {
 	switch (op) {
 	case FZ_API_VERSION:	op_api_version(w); break;
 	case FZ_CHECK_EXTENSION: op_check_extension(w); break;
-	case FZ_CREATE_VM:	op_create_vm(w, vm); break;
+	case FZ_CREATE_VM:	fz_create_vm(w, vm); break;
 	case FZ_SUPPORTED_CPUID: op_supported_cpuid(w); break;
 	case FZ_MEMORY_REGION:	op_memory_region(w, vm); break;
-	case FZ_CREATE_VCPU:	op_create_vcpu(w, vm); break;
+	case FZ_CREATE_VCPU:	fz_create_vcpu(w, vm); break;
 	case FZ_MMAP_SIZE:	op_mmap_size(w, vm); break;
 	case FZ_RUN:		op_run(w, vm); break;
 	case FZ_GET_REGS:	op_regs(w, vm, false); break;
@@ -1013,139 +817,10 @@ static void do_op(struct fz_worker *w, struct fz_vm *vm, enum fz_op op)
 	case FZ_SET_MSRS:	op_msrs(w, vm, true); break;
 	case FZ_SET_CPUID:	op_set_cpuid(w, vm); break;
 	case FZ_BOGUS:		op_bogus(w, vm); break;
-	case FZ_MAP_RUN:	op_map_run(w, vm); break;
-	case FZ_CLOSE:		op_close(w, vm); break;
-	case FZ_GUEST_MEM:	op_guest_mem(w); break;
-	case FZ_CODE:		op_code(w, vm); break;
+	case FZ_MAP_RUN:	fz_map_run(w, vm); break;
+	case FZ_CLOSE:		fz_close(w, vm); break;
+	case FZ_GUEST_MEM:	fz_guest_mem(w); break;
+	case FZ_CODE:		fz_code(w, vm); break;
 	default:		op_setup(w, vm); break;
 	}
-}
-
-/*
- * A vCPU for a VM without one.  The VM has one vCPU (MINIVMM_CAP_MAX_VCPUS)
- * and keeps it after its fd is closed: then EEXIST, and the VM fd goes too.
- */
-static void new_vcpu(struct fz_worker *w, struct fz_vm *vm)
-{
-	int fd = -1;
-
-	if (op_create_vcpu(w, vm) != -EEXIST)
-		return;
-	pthread_mutex_lock(&w->fz->lock);
-	if (vm->vcpu < 0) {
-		fd = vm->fd;
-		vm->fd = -1;
-	}
-	pthread_mutex_unlock(&w->fz->lock);
-	if (fd >= 0) {
-		count(w->fz, FZ_CLOSE);
-		close(fd);
-	}
-}
-
-static bool time_up(struct fz *fz)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > fz->end.tv_sec ||
-	       (now.tv_sec == fz->end.tv_sec && now.tv_nsec >= fz->end.tv_nsec);
-}
-
-static void *worker(void *arg)
-{
-	struct fz_worker *w = arg;
-	struct fz *fz = w->fz;
-	struct sigevent sev = {
-		.sigev_notify = SIGEV_THREAD_ID,
-		.sigev_signo = SIGUSR1,
-	};
-	unsigned long n = 0;
-	struct fz_vm *vm;
-
-	sev._sigev_un._tid = syscall(SYS_gettid);
-	if (timer_create(CLOCK_MONOTONIC, &sev, &w->timer)) {
-		fz_fail(fz, "timer_create: %s", strerror(errno));
-		return NULL;
-	}
-	while (!fz->stop) {
-		if (__atomic_load_n(&fz->sh->ops, __ATOMIC_RELAXED) >= fz->cfg->ops ||
-		    (!(++n % 64) && time_up(fz)))
-			break;
-		vm = &fz->vm[fz_below(&w->rng, fz->cfg->vms)];
-		/* Mostly build up to a VM that can run, then pick at random. */
-		if (vm->fd < 0 && fz_chance(&w->rng, 90))
-			op_create_vm(w, vm);
-		else if (vm->vcpu < 0 && vm->fd >= 0 && fz_chance(&w->rng, 90))
-			new_vcpu(w, vm);
-		else if (vm->vcpu >= 0 && (!vm->run || vm->run_gen != vm->vcpu_gen) &&
-			 fz_chance(&w->rng, 80))
-			op_map_run(w, vm);
-		else
-			do_op(w, vm, pick_op(w));
-	}
-	return NULL;
-}
-
-static void nop_handler(int sig)
-{
-	(void)sig;
-}
-
-void fz_vmm(const struct fz_config *cfg, struct fz_shared *sh)
-{
-	struct sigaction sa = { .sa_handler = nop_handler };	/* no SA_RESTART */
-	static struct fz_worker workers[FZ_MAX_THREADS];
-	static struct fz fz;
-	pthread_rwlockattr_t ra;
-	unsigned int i, n = cfg->threads;
-	uint8_t *p;
-	int c;
-
-	fz.cfg = cfg;
-	fz.sh = sh;
-	pthread_mutex_init(&fz.lock, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	/* A worker unmapping a run page must not wait behind a stream of RUNs. */
-	pthread_rwlockattr_init(&ra);
-	pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-	for (i = 0; i < FZ_MAX_VMS; i++) {
-		fz.vm[i].fd = fz.vm[i].vcpu = -1;
-		pthread_rwlock_init(&fz.vm[i].run_lock, &ra);
-	}
-	fz.sys = open("/dev/minivmm", O_RDWR | O_CLOEXEC);
-	fz.arena = mmap(NULL, NCHUNKS * CHUNK, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (fz.sys < 0 || fz.arena == MAP_FAILED || p == MAP_FAILED ||
-	    mprotect(p + PAGE, PAGE, PROT_NONE)) {
-		fz_fail(&fz, "setting up the VMM: %s", strerror(errno));
-		return;
-	}
-	fz.edge = p;
-	fz.hole = p + PAGE;
-	for (c = 0; c < NCHUNKS; c++)
-		fz.chunk_prot[c] = PROT_READ | PROT_WRITE;
-	fz_write_tables(fz.arena);
-	clock_gettime(CLOCK_MONOTONIC, &fz.end);
-	fz.end.tv_sec += cfg->seconds;
-
-	if (n < 1)
-		n = 1;
-	if (n > FZ_MAX_THREADS)
-		n = FZ_MAX_THREADS;
-	for (i = 0; i < n; i++) {
-		workers[i].fz = &fz;
-		fz_seed(&workers[i].rng, cfg->seed + i);
-	}
-	for (i = 1; i < n; i++)
-		if (pthread_create(&workers[i].thread, NULL, worker, &workers[i]))
-			fz_fail(&fz, "pthread_create: %s", strerror(errno));
-	/*
-	 * Worker 0 is this thread.  When it is done the VMM returns without
-	 * waiting for the others, and its caller exits with them mid-operation,
-	 * possibly in RUN: process exit must tear all of it down.
-	 */
-	worker(&workers[0]);
 }
