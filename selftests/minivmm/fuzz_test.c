@@ -21,10 +21,11 @@
  *
  * Options: MINIVMM_FUZZ_SEED or -s SEED (default: from the time),
  * MINIVMM_FUZZ_OPS or -n OPS (fuzzer operations in all, split 40/40/20
- * over the three fuzz cases; default 200000 on SVM, 30000 on VMX, where
- * Bochs is about ten times slower), MINIVMM_FUZZ_SECONDS or -t SECONDS (a
- * wall-time cap for the three, split the same way; default 30 on SVM, 45
- * on VMX; the debug kernel is slower and meets it first).  The seed is
+ * over the three fuzz cases; default 200000 on SVM, 6000 on VMX, where
+ * Bochs is far slower and its guest clock runs slow too, so only the op
+ * count bounds it), MINIVMM_FUZZ_SECONDS or -t SECONDS (a time cap for
+ * the three, split the same way; default 40: the debug kernel, slower,
+ * meets it before the op count).  The seed is
  * printed first; a case prints the seed and ops it ran, and
  * "-s SEED -n OPS" replays single_thread (its seed is the run's).
  */
