@@ -53,6 +53,7 @@ enum fz_op {
 
 #define FZ_EXIT_NR	32	/* exit reasons counted (KVM's numbers) */
 #define FZ_WHY_LEN	512
+#define FZ_LAST_OPS	32
 
 /* Written by the VMM, read by the test: MAP_SHARED anonymous memory. */
 struct fz_shared {
@@ -62,6 +63,9 @@ struct fz_shared {
 	uint64_t ops;			/* all operations, counted as done */
 	uint64_t svm_filtered;		/* LME-without-PG states refused */
 	uint64_t svm_repaired;		/* ... found in the vCPU all the same */
+	/* The last operations, for a hang: op numbers, oldest first from last_pos. */
+	uint8_t last_ops[FZ_LAST_OPS];
+	uint32_t last_pos;
 	int failed;			/* an unexpected result: see why */
 	char why[FZ_WHY_LEN];
 };

@@ -104,6 +104,9 @@ static bool errno_expected(struct fz *fz, enum fz_op op, int err)
 /* One operation done: counted by kind and in the total. */
 void fz_count(struct fz *fz, enum fz_op op)
 {
+	uint32_t pos = __atomic_fetch_add(&fz->sh->last_pos, 1, __ATOMIC_RELAXED);
+
+	fz->sh->last_ops[pos % FZ_LAST_OPS] = op;
 	__atomic_add_fetch(&fz->sh->calls[op], 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&fz->sh->ops, 1, __ATOMIC_RELAXED);
 }

@@ -133,6 +133,19 @@ static void show_threads(pid_t pid)
 	closedir(dir);
 }
 
+/* The operations before a hang, oldest first (the op in progress last). */
+static void show_last_ops(const struct fz_shared *sh)
+{
+	uint32_t i, end = sh->last_pos;
+	char line[FZ_LAST_OPS * 20];
+	size_t len = 0;
+
+	for (i = end > FZ_LAST_OPS ? end - FZ_LAST_OPS : 0; i < end; i++)
+		len += snprintf(line + len, sizeof(line) - len, " %s",
+				fz_op_name(sh->last_ops[i % FZ_LAST_OPS]));
+	fprintf(stderr, "# last operations:%s\n", line);
+}
+
 #define HANG_SECONDS	20
 
 /*
@@ -189,6 +202,7 @@ static void run_vmms(struct __test_metadata *_metadata, const char *name,
 			} else if (now_s() - seen[i] > HANG_SECONDS) {
 				TH_LOG("%s[%d]: no progress for %d s at op %llu: hang",
 				       name, i, HANG_SECONDS, (unsigned long long)sh[i].ops);
+				show_last_ops(&sh[i]);
 				show_threads(pid[i]);
 				kill(pid[i], SIGKILL);
 				waitpid(pid[i], &status, 0);
