@@ -133,7 +133,7 @@ static void show_threads(pid_t pid)
 	closedir(dir);
 }
 
-/* The operations before a hang, oldest first (the op in progress last). */
+/* The operations done before a hang, oldest first; the hung one is next. */
 static void show_last_ops(const struct fz_shared *sh)
 {
 	uint32_t i, end = sh->last_pos;
