@@ -36,6 +36,7 @@ hardening_test:300
 vmctl_run_test.sh:600
 netlink_test:300
 netlink_scope_test:300
+fuzz_test:400
 module_test:1400
 "
 
@@ -49,6 +50,13 @@ if [ -n "$only" ]; then
 	done
 	TESTS=$sel
 fi
+
+# mvm.fuzz_seed=N and mvm.fuzz_ops=N replay a fuzz_test run in the rig
+# (MINIVMM_RIG_APPEND="mvm.tests=fuzz_test mvm.fuzz_seed=N").
+for v in seed ops; do
+	val=$(sed -n "s/.*mvm\.fuzz_$v=\([0-9]*\).*/\1/p" /proc/cmdline 2>/dev/null)
+	[ -z "$val" ] || export "MINIVMM_FUZZ_$(echo "$v" | tr a-z A-Z)=$val"
+done
 
 KSFT_SKIP=4
 
