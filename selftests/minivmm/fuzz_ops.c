@@ -773,7 +773,16 @@ static void op_setup(struct fz_worker *w, struct fz_vm *vm)
 	fz_ioctl(fz, FZ_SET_REGS, vm->vcpu, MINIVMM_SET_REGS, (unsigned long)&regs);
 }
 
-static const uint8_t weights[FZ_OP_NR] = {
+/*
+ * How often each operation is picked.  On SVM (the rig's QEMU) RUN is
+ * picked less: about once in 14,000 RUNs there a CPU stayed in the guest
+ * with host interrupts no longer making it exit, until the RCU stall
+ * detector's NMI (Documentation/testing.rst, "What it has found"); the
+ * cause, emulator or minivmm, is open, and until it is known the CI runs
+ * must not depend on that chance.
+ */
+#define FZ_RUN_WEIGHT_SVM	3
+static uint8_t weights[FZ_OP_NR] = {
 	[FZ_API_VERSION] = 2, [FZ_CHECK_EXTENSION] = 3, [FZ_CREATE_VM] = 1,
 	[FZ_SUPPORTED_CPUID] = 2, [FZ_MEMORY_REGION] = 8, [FZ_CREATE_VCPU] = 3,
 	[FZ_MMAP_SIZE] = 2, [FZ_RUN] = 14, [FZ_GET_REGS] = 3, [FZ_SET_REGS] = 4,
@@ -788,9 +797,12 @@ enum fz_op fz_pick_op(struct fz_worker *w)
 	static unsigned int total;
 	unsigned int i, n;
 
-	if (!total)
+	if (!total) {
+		if (w->fz->cfg->svm)
+			weights[FZ_RUN] = FZ_RUN_WEIGHT_SVM;
 		for (i = 0; i < FZ_OP_NR; i++)
 			total += weights[i];
+	}
 	n = fz_below(&w->rng, total);
 	for (i = 0; n >= weights[i]; i++)
 		n -= weights[i];
