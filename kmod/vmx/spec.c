@@ -73,6 +73,21 @@ vmx_l1d_flush_mode(bool l1tf_bug, u64 arch_caps, enum l1tf_mitigations host)
 }
 EXPORT_SYMBOL_IF_KUNIT(vmx_l1d_flush_mode);
 
+/*
+ * The kernel exports its L1TF mode only when built with KVM_INTEL.  A
+ * kernel without it cannot run minivmm's VMX backend anyway (vmx_probe()
+ * needs its NMI entry, exported under the same condition), so the default
+ * there only has to build.
+ */
+static enum l1tf_mitigations vmx_host_l1tf_mitigation(void)
+{
+#if IS_ENABLED(CONFIG_KVM_INTEL)
+	return l1tf_mitigation;
+#else
+	return L1TF_MITIGATION_FLUSH;
+#endif
+}
+
 /* At probe: choose the mode and, for the software flush, its buffer. */
 int vmx_l1d_setup(void)
 {
@@ -83,7 +98,7 @@ int vmx_l1d_setup(void)
 	if (boot_cpu_has(X86_FEATURE_ARCH_CAPABILITIES))
 		rdmsrl_safe(MSR_IA32_ARCH_CAPABILITIES, &caps);
 	vmx_l1d_mode = vmx_l1d_flush_mode(boot_cpu_has_bug(X86_BUG_L1TF), caps,
-					  l1tf_mitigation);
+					  vmx_host_l1tf_mitigation());
 	if (vmx_l1d_mode != VMENTER_L1D_FLUSH_COND &&
 	    vmx_l1d_mode != VMENTER_L1D_FLUSH_ALWAYS)
 		return 0;

@@ -25,54 +25,6 @@
 #include "json_check.h"
 #include "netlink_util.h"
 
-#define VM_MEM		(2UL << 20)
-#define NOBODY		65534
-
-/* A VM with a 2 MiB slot and one vCPU; returns the VM fd. */
-static int make_vm(struct __test_metadata *_metadata, int sys, void **mem,
-		   int *vcpu)
-{
-	struct minivmm_userspace_memory_region r = { 0 };
-	int vm;
-
-	vm = mvm_create_vm(sys);
-	EXPECT_LE(0, vm) TH_LOG("MINIVMM_CREATE_VM: %s", strerror(errno));
-	if (vm < 0)
-		return vm;
-	*mem = mmap(NULL, VM_MEM, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	EXPECT_NE(MAP_FAILED, *mem);
-	r.memory_size = VM_MEM;
-	r.userspace_addr = (uintptr_t)*mem;
-	EXPECT_EQ(0, ioctl(vm, MINIVMM_SET_USER_MEMORY_REGION, &r))
-		TH_LOG("SET_USER_MEMORY_REGION: %s", strerror(errno));
-	*vcpu = mvm_ioctl(vm, MINIVMM_CREATE_VCPU, 0);
-	EXPECT_LE(0, *vcpu) TH_LOG("CREATE_VCPU: %s", strerror(errno));
-	return vm;
-}
-
-FIXTURE(nl) {
-	int sys;
-	struct nl nl;
-};
-
-FIXTURE_SETUP(nl)
-{
-	int r;
-
-	self->sys = mvm_open_dev();
-	ASSERT_LE(0, self->sys) TH_LOG("open %s: %s", MVM_DEV_PATH,
-				       strerror(-self->sys));
-	r = nl_open(&self->nl);
-	ASSERT_EQ(0, r) TH_LOG("the minivmm netlink family: %s", strerror(-r));
-}
-
-FIXTURE_TEARDOWN(nl)
-{
-	close(self->nl.fd);
-	close(self->sys);
-}
-
 /* Listed with this process as owner, root's uid, one vCPU, the slot's size. */
 TEST_F(nl, list_shows_vm)
 {
@@ -623,6 +575,23 @@ static void guest_stats_cb(struct nlmsghdr *nlh, void *arg)
 	}
 }
 
+/* MINIVMM_CMD_GET_STATS of VM @id (of its vCPU @vcpu if >= 0) into @gs. */
+static int get_guest_stats(struct nl *nl, uint32_t id, int vcpu,
+			   struct guest_stats *gs)
+{
+	char buf[64] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh;
+	int r;
+
+	nlh = nl_start(nl, buf, nl->family, 0, MINIVMM_CMD_GET_STATS,
+		       MINIVMM_GENL_VERSION);
+	nl_put_u32(nlh, MINIVMM_A_VM_ID, id);
+	if (vcpu >= 0)
+		nl_put_u32(nlh, MINIVMM_A_VM_VCPU_ID, vcpu);
+	r = nl_send(nl, nlh);
+	return r ? r : nl_recv(nl, guest_stats_cb, gs);
+}
+
 /*
  * guests/counters.S: N OUTs, M CPUIDs, HLT.  Every OUT is an exit to the
  * VMM, every CPUID an exit handled in the kernel.
@@ -630,11 +599,9 @@ static void guest_stats_cb(struct nlmsghdr *nlh, void *arg)
 TEST_F_TIMEOUT(nlg, counters_match_guest, 240)
 {
 	const uint32_t N = 50, M = 200;
-	char buf[64] __attribute__((aligned(4)));
 	struct guest *g = &self->g;
 	struct guest_stats gs = { 0 }, vcpu0 = { 0 };
 	struct minivmm_regs regs;
-	struct nlmsghdr *nlh;
 	uint64_t runs = 0;
 	uint32_t outs = 0;
 	int r;
@@ -660,11 +627,7 @@ TEST_F_TIMEOUT(nlg, counters_match_guest, 240)
 	}
 	ASSERT_EQ(N, outs);
 
-	nlh = nl_start(&self->nl, buf, self->nl.family, 0,
-		       MINIVMM_CMD_GET_STATS, MINIVMM_GENL_VERSION);
-	nl_put_u32(nlh, MINIVMM_A_VM_ID, self->id);
-	ASSERT_EQ(0, nl_send(&self->nl, nlh));
-	ASSERT_EQ(0, nl_recv(&self->nl, guest_stats_cb, &gs))
+	ASSERT_EQ(0, get_guest_stats(&self->nl, self->id, -1, &gs))
 		TH_LOG("GET_STATS: %s", self->nl.errmsg);
 	TH_LOG("exits %llu, to user %llu (VMM saw %llu), io %llu, cpuid %llu, halts %llu",
 	       (unsigned long long)gs.exits, (unsigned long long)gs.to_user,
@@ -677,12 +640,7 @@ TEST_F_TIMEOUT(nlg, counters_match_guest, 240)
 	EXPECT_LE(gs.io + gs.cpuid + gs.halts, gs.exits);
 
 	/* The same through vCPU 0 alone: a VM of one vCPU. */
-	nlh = nl_start(&self->nl, buf, self->nl.family, 0,
-		       MINIVMM_CMD_GET_STATS, MINIVMM_GENL_VERSION);
-	nl_put_u32(nlh, MINIVMM_A_VM_ID, self->id);
-	nl_put_u32(nlh, MINIVMM_A_VM_VCPU_ID, 0);
-	ASSERT_EQ(0, nl_send(&self->nl, nlh));
-	ASSERT_EQ(0, nl_recv(&self->nl, guest_stats_cb, &vcpu0));
+	ASSERT_EQ(0, get_guest_stats(&self->nl, self->id, 0, &vcpu0));
 	EXPECT_EQ(gs.to_user, vcpu0.to_user);
 	EXPECT_EQ(gs.cpuid, vcpu0.cpuid);
 }
@@ -695,18 +653,12 @@ TEST_F_TIMEOUT(nlg, counters_match_guest, 240)
  */
 TEST_F_TIMEOUT(nlg, wbinvd_exits, 120)
 {
-	char buf[64] __attribute__((aligned(4)));
 	struct guest *g = &self->g;
 	struct guest_stats gs = { 0 };
-	struct nlmsghdr *nlh;
 
 	GUEST_START(g, wbinvd, GUEST_PROT32);
 	GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
-	nlh = nl_start(&self->nl, buf, self->nl.family, 0,
-		       MINIVMM_CMD_GET_STATS, MINIVMM_GENL_VERSION);
-	nl_put_u32(nlh, MINIVMM_A_VM_ID, self->id);
-	ASSERT_EQ(0, nl_send(&self->nl, nlh));
-	ASSERT_EQ(0, nl_recv(&self->nl, guest_stats_cb, &gs))
+	ASSERT_EQ(0, get_guest_stats(&self->nl, self->id, -1, &gs))
 		TH_LOG("GET_STATS: %s", self->nl.errmsg);
 	EXPECT_LE(17, gs.exits) TH_LOG("WBINVD did not exit: %llu exits",
 				       (unsigned long long)gs.exits);

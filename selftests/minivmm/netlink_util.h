@@ -385,4 +385,55 @@ static inline int nl_next_event(struct nl *nl, struct event *ev, int ms)
 	}
 }
 
+#ifdef __KSELFTEST_HARNESS_H
+/* For the test bodies of netlink_test and netlink_scope_test. */
+#define VM_MEM		(2UL << 20)
+#define NOBODY		65534
+
+/* A VM with a 2 MiB slot and one vCPU; returns the VM fd. */
+static int make_vm(struct __test_metadata *_metadata, int sys, void **mem,
+		   int *vcpu)
+{
+	struct minivmm_userspace_memory_region r = { 0 };
+	int vm;
+
+	vm = mvm_create_vm(sys);
+	EXPECT_LE(0, vm) TH_LOG("MINIVMM_CREATE_VM: %s", strerror(errno));
+	if (vm < 0)
+		return vm;
+	*mem = mmap(NULL, VM_MEM, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT_NE(MAP_FAILED, *mem);
+	r.memory_size = VM_MEM;
+	r.userspace_addr = (uintptr_t)*mem;
+	EXPECT_EQ(0, ioctl(vm, MINIVMM_SET_USER_MEMORY_REGION, &r))
+		TH_LOG("SET_USER_MEMORY_REGION: %s", strerror(errno));
+	*vcpu = mvm_ioctl(vm, MINIVMM_CREATE_VCPU, 0);
+	EXPECT_LE(0, *vcpu) TH_LOG("CREATE_VCPU: %s", strerror(errno));
+	return vm;
+}
+
+FIXTURE(nl) {
+	int sys;
+	struct nl nl;
+};
+
+FIXTURE_SETUP(nl)
+{
+	int r;
+
+	self->sys = mvm_open_dev();
+	ASSERT_LE(0, self->sys) TH_LOG("open %s: %s", MVM_DEV_PATH,
+				       strerror(-self->sys));
+	r = nl_open(&self->nl);
+	ASSERT_EQ(0, r) TH_LOG("the minivmm netlink family: %s", strerror(-r));
+}
+
+FIXTURE_TEARDOWN(nl)
+{
+	close(self->nl.fd);
+	close(self->sys);
+}
+#endif /* __KSELFTEST_HARNESS_H */
+
 #endif /* MINIVMM_NETLINK_UTIL_H */
