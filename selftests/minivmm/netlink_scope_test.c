@@ -96,6 +96,15 @@ TEST_F_TIMEOUT(nl, stuck_vm_blocks_nobody, 60)
 	void *ret;
 	int uffd, r;
 
+	/*
+	 * The rig's debug kernel is built without CONFIG_USERFAULTFD: there
+	 * the stall cannot be set up, and the case says so as a skip (the
+	 * stock kernels run it).
+	 */
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0 && errno == ENOSYS)
+		SKIP(return, "this kernel has no userfaultfd");
+	ASSERT_LE(0, uffd) TH_LOG("userfaultfd: %s", strerror(errno));
 	b.l = calloc(1, sizeof(*b.l));
 	ASSERT_NE(NULL, b.l);
 	GUEST_OPEN(&g);
@@ -105,8 +114,6 @@ TEST_F_TIMEOUT(nl, stuck_vm_blocks_nobody, 60)
 	ASSERT_NE(NULL, page);
 	/* Nothing wrote to it yet; make sure it is not populated. */
 	ASSERT_EQ(0, madvise(page, 4096, MADV_DONTNEED));
-	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
-	ASSERT_LE(0, uffd) TH_LOG("userfaultfd: %s", strerror(errno));
 	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api)) TH_LOG("UFFDIO_API: %s",
 							 strerror(errno));
 	reg.range.start = (uintptr_t)page;
