@@ -244,6 +244,10 @@ static int mvm_vcpu_run(struct mvm_vcpu *vcpu)
 			r = -EINTR;
 			break;
 		}
+		if (READ_ONCE(vcpu->vm->dead)) {
+			r = -EIO;
+			break;
+		}
 		cond_resched();
 		if (mvm_vcpu_enter(vcpu))
 			r = mvm_ops->handle_exit(vcpu);

@@ -59,12 +59,30 @@ static int mvm_vm_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
+
+/*
+ * The kernel found its own state for @vm broken -- a nested page-table
+ * entry the CPU calls malformed, say: a host bug, not something the guest
+ * or the VMM did.  Nothing about the VM can be trusted any more, so from
+ * now on every ioctl on its VM and vCPU fds answers -EIO (HARDENING.md:
+ * "an inconsistent VM is marked dead"), a vCPU in RUN leaves it with -EIO,
+ * and netlink shows the VM as dead.  The host carries on; the VMM can only
+ * close the VM.
+ */
+void mvm_vm_mark_dead(struct mvm_vm *vm, const char *why)
+{
+	if (READ_ONCE(vm->dead))
+		return;
+	WRITE_ONCE(vm->dead, true);
+	pr_err_ratelimited(MVM_NAME ": VM %u marked dead: %s\n", vm->id, why);
+	mvm_vm_kick_vcpus(vm);
+}
 static long mvm_vm_ioctl(struct file *filp, unsigned int ioctl,
 			 unsigned long arg)
 {
 	struct mvm_vm *vm = filp->private_data;
 
-	if (vm->mm != current->mm)
+	if (vm->mm != current->mm || READ_ONCE(vm->dead))
 		return -EIO;
 
 	switch (ioctl) {

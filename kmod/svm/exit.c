@@ -295,6 +295,7 @@ static int svm_handle_npf(struct mvm_vcpu *vcpu)
 
 	svm_decode_npf(c->exit_info_1, &f);
 	if (WARN_ON_ONCE(f.bad_entry)) {
+		mvm_vm_mark_dead(vcpu->vm, "NPT entry with reserved bits");
 		mvm_exit_internal_error(vcpu,
 					MINIVMM_INTERNAL_ERROR_UNHANDLED_EXIT,
 					c->exit_code, c->exit_info_1);

@@ -471,6 +471,8 @@ static int vmx_handle_ept_violation(struct mvm_vcpu *vcpu)
 /* An entry minivmm wrote wrongly (SDM Vol. 3C 29.3.3.1): a host bug. */
 static int vmx_handle_ept_misconfig(struct mvm_vcpu *vcpu)
 {
+	/* minivmm writes every EPT entry: a misconfigured one is its bug. */
+	mvm_vm_mark_dead(vcpu->vm, "EPT misconfiguration");
 	mvm_exit_internal_error(vcpu, MINIVMM_INTERNAL_ERROR_UNHANDLED_EXIT,
 				EXIT_REASON_EPT_MISCONFIG,
 				vmcs_read64(GUEST_PHYSICAL_ADDRESS));
