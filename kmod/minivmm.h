@@ -19,7 +19,10 @@
 #include <linux/preempt.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
+#include <linux/smp.h>
+#include <linux/wait.h>
 #include "kunit_compat.h"
+#include "irq.h"
 
 #include <linux/minivmm.h>
 
@@ -166,6 +169,31 @@ struct mvm_vendor_ops {
 
 	/* Free what the probe allocated; at module unload.  Optional. */
 	void (*teardown)(void);
+
+	/*
+	 * Event injection for the in-kernel irqchip (inject.c decides, these
+	 * carry it out; all between vcpu_load and vcpu_put, on the vCPU's
+	 * own thread).
+	 *
+	 * event_queued: an event already waits for the next entry (a queued
+	 * exception, or one an exit interrupted): nothing else can go with it.
+	 * interrupt_allowed: RFLAGS.IF = 1 and no STI/MOV SS shadow.
+	 * nmi_allowed: no NMI blocking and no shadow.
+	 * inject_irq / inject_nmi: put an external interrupt / an NMI into the
+	 * next entry.  enable_irq_window / enable_nmi_window: exit as soon as
+	 * the guest can take one (on: VMX interrupt-/NMI-window exiting, SVM
+	 * V_IRQ + VINTR intercept; off again when @on is false).
+	 * sync_tpr: the guest's CR8 as the local APIC's TPR stands now
+	 * (SVM's V_TPR; VMX traps every CR8 access and needs nothing).
+	 */
+	bool (*event_queued)(struct mvm_vcpu *vcpu);
+	bool (*interrupt_allowed)(struct mvm_vcpu *vcpu);
+	bool (*nmi_allowed)(struct mvm_vcpu *vcpu);
+	void (*inject_irq)(struct mvm_vcpu *vcpu, u8 vector);
+	void (*inject_nmi)(struct mvm_vcpu *vcpu);
+	void (*enable_irq_window)(struct mvm_vcpu *vcpu, bool on);
+	void (*enable_nmi_window)(struct mvm_vcpu *vcpu, bool on);
+	void (*sync_tpr)(struct mvm_vcpu *vcpu, u8 tpr);
 };
 
 /* One guest memory slot; npages == 0 means the slot is free. */
@@ -288,6 +316,22 @@ struct mvm_vcpu {
 	u64 msr_mtrr_def_type;
 	u64 msr_tsc_adjust;
 
+	/*
+	 * The in-kernel irqchip (irq.h); @apic is NULL in a VM without one.
+	 * @requests: MVM_REQ_* bits other threads set before a kick, so that
+	 * an entry racing with the kick is abandoned (vcpu.c).  @wq: where a
+	 * halted vCPU sleeps.  @halted: the guest executed HLT and waits for
+	 * an event (the vCPU's own thread only).  @nmi_pending: NMIs raised
+	 * and not yet injected (atomic: raised from any thread).  @kick_csd:
+	 * the IPI that forces the vCPU out of guest mode.
+	 */
+	struct mvm_lapic *apic;
+	unsigned long requests;
+	wait_queue_head_t wq;
+	bool halted;
+	atomic_t nmi_pending;
+	call_single_data_t kick_csd;
+
 	void *arch;			/* the backend's (struct vmx_vcpu/svm_vcpu) */
 	struct mvm_vcpu_stats stats;
 	/* For the netlink view (netlink.c), written by RUN's own thread. */
@@ -297,6 +341,9 @@ struct mvm_vcpu {
 	bool in_run;			/* inside MINIVMM_RUN now */
 	u64 last_exit_ns;		/* 0: the last exit went to userspace */
 };
+
+/* vcpu->requests bits. */
+#define MVM_REQ_EVENT		0	/* an interrupt or NMI may be deliverable */
 
 /* Count an exception queued for @vcpu's guest (its own thread only). */
 static inline void mvm_stat_injected(struct mvm_vcpu *vcpu)
@@ -343,6 +390,18 @@ struct mvm_vm {
 					 * slots_lock, or alone at destroy */
 	u64 tlb_gen;			/* bumped after each unmap (vcpu.c) */
 	bool dead;			/* inconsistent: every ioctl -EIO */
+
+	/*
+	 * The guest's TSC is the host's plus this, the same for every vCPU
+	 * (set at creation; a guest write of IA32_TSC changes it for all).
+	 */
+	s64 tsc_offset;
+
+	/*
+	 * The in-kernel irqchip (irq.c): set once by MINIVMM_CREATE_IRQCHIP
+	 * under @lock, before any vCPU exists, and constant after.
+	 */
+	struct mvm_ioapic *ioapic;
 
 	/* registry.c: set before the fd exists, constant after */
 	u32 id;				/* host-wide, from 1; 0: not registered */

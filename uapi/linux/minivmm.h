@@ -58,7 +58,8 @@
 #define MINIVMM_CAP_NEXT_RIP		4	/* 1: SVM NRIPS; VMX always has it */
 #define MINIVMM_CAP_NR_MEMSLOTS	5	/* memory slots per VM */
 #define MINIVMM_CAP_MAX_VCPUS		6	/* vCPUs per VM; ids are 0..n-1 */
-#define MINIVMM_CAP_NR_CAPS		7	/* first unassigned number */
+#define MINIVMM_CAP_IRQCHIP		7	/* I/O APIC pins of MINIVMM_CREATE_IRQCHIP */
+#define MINIVMM_CAP_NR_CAPS		8	/* first unassigned number */
 
 /* Values of MINIVMM_CAP_VENDOR */
 #define MINIVMM_VENDOR_INTEL_VMX	1
@@ -89,6 +90,46 @@ struct minivmm_userspace_memory_region {
 
 /* Returns the size to mmap() from a vCPU fd to see its struct minivmm_run. */
 #define MINIVMM_GET_VCPU_MMAP_SIZE	_IO(MINIVMM_IO, 0x22)
+
+/*
+ * The in-kernel interrupt controllers (Documentation/irq.rst): a local APIC
+ * per vCPU, with its timer, and one I/O APIC at 0xfec00000 with
+ * MINIVMM_CAP_IRQCHIP pins.  The argument must be 0.  Only before the first
+ * vCPU exists (-EINVAL after), once (-EEXIST).  Without it a VM keeps the
+ * behaviour of API version 1: no interrupts, HLT exits to userspace.
+ */
+#define MINIVMM_CREATE_IRQCHIP		_IO(MINIVMM_IO, 0x23)
+
+/* Same layout as KVM's struct kvm_irq_level. */
+struct minivmm_irq_level {
+	__u32 irq;		/* GSI: an I/O APIC pin, 0 .. pins - 1 */
+	__u32 level;		/* 1 raise, 0 lower; nothing else */
+};
+
+/*
+ * Drive an I/O APIC pin as a device's interrupt line.  An edge-triggered
+ * pin interrupts on 0 -> 1; a level-triggered one while it is 1 (and again
+ * after the guest's EOI while it stays 1).  -ENXIO without an irqchip.
+ */
+#define MINIVMM_IRQ_LINE	_IOW(MINIVMM_IO, 0x24, struct minivmm_irq_level)
+
+/* An MSI write.  Same layout as KVM's struct kvm_msi. */
+struct minivmm_msi {
+	__u32 address_lo;	/* 0xfeeXXXXX: destination, mode (SDM 11.11.1) */
+	__u32 address_hi;	/* must be 0: no extended destination ids */
+	__u32 data;		/* vector, delivery mode, trigger (SDM 11.11.2) */
+	__u32 flags;		/* must be 0 */
+	__u32 devid;		/* must be 0 */
+	__u8  pad[12];		/* must be 0 */
+};
+
+/*
+ * Deliver an MSI.  Returns the number of local APICs that accepted it (0:
+ * none matched the destination, or each had it masked), -EINVAL for an
+ * address outside 0xfee00000-0xfeefffff or a reserved delivery mode,
+ * -ENXIO without an irqchip.
+ */
+#define MINIVMM_SIGNAL_MSI	_IOW(MINIVMM_IO, 0x25, struct minivmm_msi)
 
 /* ioctls on a vCPU fd */
 

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The in-kernel interrupt controllers ("irqchip"), shared by the files
+ * that implement them and included by minivmm.h:
+ *
+ *   lapic.c    the local APIC's register model (pure functions) and its
+ *              xAPIC MMIO / x2APIC MSR interface, one per vCPU
+ *   timer.c    the APIC timer (one-shot, periodic, TSC-deadline) on host
+ *              hrtimers
+ *   ioapic.c   the I/O APIC: 24 pins, redirection table, remote IRR
+ *   irq.c      the irqchip of a VM: creation, interrupt messages (MSI,
+ *              I/O APIC, IPI) delivered to local APICs, IRQ_LINE and
+ *              SIGNAL_MSI, kicks
+ *   inject.c   which event a vCPU takes at its next entry, and the
+ *              in-kernel HLT
+ *
+ * Documentation/irq.rst describes the design; the locks are in
+ * Documentation/locking.rst.
+ */
+#ifndef MINIVMM_IRQ_H
+#define MINIVMM_IRQ_H
+
+#include <linux/hrtimer.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+struct mvm_vm;
+struct mvm_vcpu;
+
+/* The I/O APIC's pins and where its registers are (82093AA datasheet). */
+#define MVM_IOAPIC_PINS		24
+#define MVM_IOAPIC_BASE		0xfec00000ULL
+#define MVM_IOAPIC_SIZE		0x1000
+
+/* IA32_APIC_BASE (SDM Vol. 3A 11.4.4). */
+#define MVM_APIC_DEFAULT_BASE	0xfee00000ULL
+#define MVM_APIC_BASE_BSP	BIT_ULL(8)
+#define MVM_APIC_BASE_EXTD	BIT_ULL(10)	/* x2APIC mode */
+#define MVM_APIC_BASE_ENABLE	BIT_ULL(11)
+
+/*
+ * The clock the APIC timer counts (before its divider), and what CPUID
+ * 0x15 ECX reports as the crystal: 1 GHz, one count per nanosecond, as
+ * KVM's default APIC bus.
+ */
+#define MVM_APIC_BUS_HZ		1000000000ULL
+
+/* Local APIC register offsets (SDM Vol. 3A Table 11-1, xAPIC layout). */
+#define APIC_REG_ID		0x20
+#define APIC_REG_VERSION	0x30
+#define APIC_REG_TPR		0x80
+#define APIC_REG_APR		0x90
+#define APIC_REG_PPR		0xa0
+#define APIC_REG_EOI		0xb0
+#define APIC_REG_RRD		0xc0
+#define APIC_REG_LDR		0xd0
+#define APIC_REG_DFR		0xe0
+#define APIC_REG_SVR		0xf0
+#define APIC_REG_ISR		0x100	/* 8 registers, 0x10 apart */
+#define APIC_REG_TMR		0x180
+#define APIC_REG_IRR		0x200
+#define APIC_REG_ESR		0x280
+#define APIC_REG_LVT_CMCI	0x2f0
+#define APIC_REG_ICR		0x300
+#define APIC_REG_ICR2		0x310
+#define APIC_REG_LVT_TIMER	0x320
+#define APIC_REG_LVT_THERMAL	0x330
+#define APIC_REG_LVT_PMC	0x340
+#define APIC_REG_LVT_LINT0	0x350
+#define APIC_REG_LVT_LINT1	0x360
+#define APIC_REG_LVT_ERROR	0x370
+#define APIC_REG_TMICT		0x380	/* timer initial count */
+#define APIC_REG_TMCCT		0x390	/* timer current count */
+#define APIC_REG_TDCR		0x3e0	/* timer divide configuration */
+#define APIC_REG_SELF_IPI	0x3f0	/* x2APIC only */
+#define APIC_REGS_SIZE		0x400
+
+/* LVT and SVR bits (SDM Vol. 3A 11.5.1, 11.9). */
+#define APIC_LVT_VECTOR		0xffu
+#define APIC_LVT_DM_SHIFT	8
+#define APIC_LVT_DM		(7u << APIC_LVT_DM_SHIFT)
+#define APIC_LVT_PENDING	BIT(12)
+#define APIC_LVT_LEVEL		BIT(15)
+#define APIC_LVT_MASKED		BIT(16)
+#define APIC_LVT_TIMER_MODE	(3u << 17)
+#define APIC_TIMER_ONESHOT	(0u << 17)
+#define APIC_TIMER_PERIODIC	(1u << 17)
+#define APIC_TIMER_TSC_DEADLINE	(2u << 17)
+#define APIC_SVR_ENABLE		BIT(8)
+
+/* Delivery modes: ICR, LVT, I/O APIC and MSI bits 10:8 (SDM 11.6.1). */
+enum mvm_delivery {
+	MVM_DM_FIXED	= 0,
+	MVM_DM_LOWEST	= 1,
+	MVM_DM_SMI	= 2,
+	MVM_DM_NMI	= 4,
+	MVM_DM_INIT	= 5,
+	MVM_DM_STARTUP	= 6,
+	MVM_DM_EXTINT	= 7,
+};
+
+/* ICR destination shorthands, bits 19:18 (SDM Vol. 3A 11.6.1). */
+enum mvm_shorthand {
+	MVM_SH_NONE		= 0,
+	MVM_SH_SELF		= 1,
+	MVM_SH_ALL		= 2,
+	MVM_SH_ALL_BUT_SELF	= 3,
+};
+
+/*
+ * An interrupt message on its way to local APICs: what an I/O APIC
+ * redirection entry, an MSI or an ICR write says.  @dest is an APIC id
+ * (physical) or a logical destination; 8 bits in xAPIC mode, 32 in x2APIC.
+ */
+struct mvm_irq {
+	u32 dest;
+	u8 vector;
+	u8 delivery;		/* enum mvm_delivery */
+	u8 shorthand;		/* enum mvm_shorthand; ICR only */
+	bool logical;		/* destination mode */
+	bool level;		/* trigger mode: level */
+};
+
+/*
+ * One vCPU's local APIC.  @lock protects @regs, @base and the timer state
+ * below; it is taken by the vCPU's own thread (register accesses, event
+ * injection), by other threads delivering interrupts (IRQ_LINE, MSIs) and
+ * by the timer's hrtimer in hard interrupt context, so always with
+ * interrupts off.  It nests inside the I/O APIC's lock and takes nothing.
+ */
+struct mvm_lapic {
+	struct mvm_vcpu *vcpu;
+	spinlock_t lock;
+	u8 regs[APIC_REGS_SIZE];	/* the register page, xAPIC layout */
+	u64 base;			/* IA32_APIC_BASE */
+
+	/* The timer (timer.c). */
+	struct hrtimer timer;
+	u64 period_ns;			/* one-shot/periodic: count in ns; 0 off */
+	ktime_t start;			/* when the count was (re)loaded */
+	u64 tsc_deadline;		/* TSC-deadline mode: guest TSC; 0 off */
+	u64 timer_fired;		/* expiries, for statistics */
+};
+
+/*
+ * A VM's I/O APIC.  @lock protects every field; taken by any thread that
+ * raises a pin or reads its registers, and by vCPU threads on EOI.  It is
+ * taken before a local APIC's lock (delivery happens under it).
+ */
+struct mvm_ioapic {
+	struct mvm_vm *vm;
+	spinlock_t lock;
+	u32 ioregsel;
+	u32 id;				/* IOAPICID bits 27:24 */
+	u32 irr;			/* edge: pending; level: line asserted */
+	u32 line;			/* each pin's current level, from IRQ_LINE */
+	u64 redir[MVM_IOAPIC_PINS];	/* redirection entries */
+};
+
+/* lapic.c */
+int mvm_lapic_create(struct mvm_vcpu *vcpu);
+void mvm_lapic_free(struct mvm_vcpu *vcpu);
+bool mvm_lapic_mmio(struct mvm_vcpu *vcpu, u64 gpa, unsigned int len,
+		    bool write, u64 *val);
+int mvm_lapic_msr_read(struct mvm_vcpu *vcpu, u32 msr, u64 *data);
+int mvm_lapic_msr_write(struct mvm_vcpu *vcpu, u32 msr, u64 data);
+int mvm_lapic_set_base(struct mvm_vcpu *vcpu, u64 val, bool host);
+bool mvm_lapic_accept(struct mvm_lapic *apic, const struct mvm_irq *irq);
+bool mvm_lapic_match(struct mvm_lapic *apic, const struct mvm_irq *irq,
+		     struct mvm_lapic *source);
+int mvm_lapic_pending_vector(struct mvm_lapic *apic);
+void mvm_lapic_ack(struct mvm_lapic *apic, u8 vector);
+void mvm_lapic_set_tpr(struct mvm_vcpu *vcpu, u8 tpr);
+u8 mvm_lapic_get_tpr(struct mvm_vcpu *vcpu);
+void mvm_lapic_timer_irq(struct mvm_lapic *apic);
+
+/* The pure register model, on a register page; tests/lapic_kunit.c. */
+u32 mvm_apic_reg(const u8 *regs, unsigned int off);
+void mvm_apic_set_reg(u8 *regs, unsigned int off, u32 val);
+int mvm_apic_highest(const u8 *regs, unsigned int base);
+u32 mvm_apic_ppr(const u8 *regs);
+int mvm_apic_deliverable(const u8 *regs);
+void mvm_apic_ack_vector(u8 *regs, u8 vector);
+int mvm_apic_eoi_vector(u8 *regs);
+bool mvm_apic_base_change_ok(u64 old, u64 new, int phys_bits);
+
+/* timer.c */
+void mvm_apic_timer_init(struct mvm_lapic *apic);
+void mvm_apic_timer_stop(struct mvm_lapic *apic);
+void mvm_apic_timer_write(struct mvm_lapic *apic, unsigned int reg, u32 val);
+u32 mvm_apic_timer_current(struct mvm_lapic *apic);
+u64 mvm_apic_tsc_deadline_read(struct mvm_lapic *apic);
+void mvm_apic_tsc_deadline_write(struct mvm_lapic *apic, u64 deadline,
+				 u64 guest_tsc);
+unsigned int mvm_apic_divisor(u32 tdcr);
+u64 mvm_apic_count_ns(u32 count, u32 tdcr);
+u32 mvm_apic_ns_count(u64 ns, u32 tdcr);
+u64 mvm_tsc_delta_ns(u64 delta_tsc, u32 khz);
+u64 mvm_apic_period_clamp(u64 ns);
+
+/* ioapic.c */
+int mvm_ioapic_create(struct mvm_vm *vm);
+void mvm_ioapic_free(struct mvm_vm *vm);
+int mvm_ioapic_set_irq(struct mvm_ioapic *ioapic, u32 pin, bool level);
+bool mvm_ioapic_mmio(struct mvm_vm *vm, u64 gpa, unsigned int len,
+		     bool write, u64 *val);
+void mvm_ioapic_eoi(struct mvm_vm *vm, u8 vector);
+/* The pure rules; tests/ioapic_kunit.c. */
+u64 mvm_ioapic_redir_write(u64 old, u32 val, bool high);
+void mvm_ioapic_redir_irq(u64 redir, struct mvm_irq *irq);
+
+/* irq.c */
+int mvm_create_irqchip(struct mvm_vm *vm);
+void mvm_irqchip_free(struct mvm_vm *vm);
+int mvm_irq_line(struct mvm_vm *vm, void __user *argp);
+int mvm_signal_msi(struct mvm_vm *vm, void __user *argp);
+int mvm_irq_deliver(struct mvm_vm *vm, const struct mvm_irq *irq,
+		    struct mvm_lapic *source);
+int mvm_msi_to_irq(u32 addr_lo, u32 addr_hi, u32 data, struct mvm_irq *irq);
+void mvm_vcpu_kick(struct mvm_vcpu *vcpu);
+
+/* inject.c */
+void mvm_inject_events(struct mvm_vcpu *vcpu);
+bool mvm_vcpu_has_wakeup(struct mvm_vcpu *vcpu);
+int mvm_vcpu_halt(struct mvm_vcpu *vcpu);
+
+#endif /* MINIVMM_IRQ_H */
