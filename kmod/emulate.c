@@ -380,6 +380,8 @@ static void mvm_advance_rip(struct mvm_vcpu *vcpu, enum mvm_cpu_mode mode,
 	mvm_insn_done(vcpu);
 }
 
+static int mvm_finish_mmio_read(struct mvm_vcpu *vcpu, u64 data);
+
 /*
  * The next MINIVMM_RUN after an MMIO read: the VMM's data goes into the
  * destination register.  The run page is the VMM's to scribble on at any
@@ -388,16 +390,23 @@ static void mvm_advance_rip(struct mvm_vcpu *vcpu, enum mvm_cpu_mode mode,
  */
 static int mvm_complete_mmio_read(struct mvm_vcpu *vcpu)
 {
-	struct minivmm_sregs s;
 	u8 data[sizeof(vcpu->run->mmio.data)];
+
+	memcpy(data, vcpu->run->mmio.data, sizeof(data));
+	return mvm_finish_mmio_read(vcpu, get_unaligned_le64(data));
+}
+
+/* The read of vcpu->pending is done: @data goes into its register. */
+static int mvm_finish_mmio_read(struct mvm_vcpu *vcpu, u64 data)
+{
+	struct minivmm_sregs s;
 	unsigned int reg = vcpu->pending.reg;
 	u64 val;
 
-	memcpy(data, vcpu->run->mmio.data, sizeof(data));
 	if (WARN_ON_ONCE(reg >= MVM_NR_GPRS))
 		return -EIO;
 
-	val = mvm_mmio_extend(get_unaligned_le64(data), vcpu->pending.size,
+	val = mvm_mmio_extend(data, vcpu->pending.size,
 			      vcpu->pending.sign_extend);
 	vcpu->regs[reg] = mvm_reg_merge(vcpu->regs[reg], val,
 					vcpu->pending.dst_size,
@@ -408,13 +417,38 @@ static int mvm_complete_mmio_read(struct mvm_vcpu *vcpu)
 	return 1;
 }
 
+/* Where an MMIO read's data goes, for mvm_finish_mmio_read(). */
+static void mvm_mmio_set_pending(struct mvm_vcpu *vcpu,
+				 const struct mvm_mmio_op *op, u8 insn_len)
+{
+	vcpu->pending.size = op->size;
+	vcpu->pending.reg = op->reg;
+	vcpu->pending.high_byte = op->high_byte;
+	vcpu->pending.dst_size = op->dst_size;
+	vcpu->pending.sign_extend = op->sign_extend;
+	vcpu->pending.insn_len = insn_len;
+}
+
+/*
+ * The one MMIO dispatch for the devices in the kernel: the vCPU's local
+ * APIC page, then the I/O APIC.  True when one of them took the access
+ * (a read's value in *@val); false sends it to userspace.
+ */
+static bool mvm_kernel_mmio(struct mvm_vcpu *vcpu, u64 gpa, unsigned int len,
+			    bool write, u64 *val)
+{
+	return mvm_lapic_mmio(vcpu, gpa, len, write, val) ||
+	       mvm_ioapic_mmio(vcpu->vm, gpa, len, write, val);
+}
+
 /*
  * A guest access to @gpa that no slot backs (or a write to a read-only
  * slot): decode the MOV at RIP and hand the access to userspace as an MMIO
  * exit.  A write is complete once the VMM has seen it, so RIP moves on now;
  * a read finishes in mvm_complete_mmio_read().  Returns 0 (run page
- * filled): an instruction this cannot emulate is an INTERNAL_ERROR exit
- * with @gpa and the first instruction bytes.
+ * filled), or 1 when a device in the kernel completed the access: an
+ * instruction this cannot emulate is an INTERNAL_ERROR exit with @gpa and
+ * the first instruction bytes.
  */
 int mvm_handle_mmio(struct mvm_vcpu *vcpu, u64 gpa, bool write)
 {
@@ -424,6 +458,7 @@ int mvm_handle_mmio(struct mvm_vcpu *vcpu, u64 gpa, bool write)
 	enum mvm_cpu_mode mode;
 	struct mvm_mmio_op op;
 	struct mvm_insn insn;
+	u64 val;
 	int r;
 
 	mvm_ops->get_sregs(vcpu, &s);
@@ -443,6 +478,21 @@ int mvm_handle_mmio(struct mvm_vcpu *vcpu, u64 gpa, bool write)
 		return 0;
 	}
 
+	/*
+	 * The in-kernel devices (the local and I/O APICs) answer here,
+	 * without a trip to userspace.
+	 */
+	if (write) {
+		val = mvm_mmio_source(&op, vcpu->regs);
+		if (mvm_kernel_mmio(vcpu, gpa, op.size, true, &val)) {
+			mvm_advance_rip(vcpu, mode, insn.len);
+			return 1;
+		}
+	} else if (mvm_kernel_mmio(vcpu, gpa, op.size, false, &val)) {
+		mvm_mmio_set_pending(vcpu, &op, insn.len);
+		return mvm_finish_mmio_read(vcpu, val);
+	}
+
 	/* Zero the whole union member first: nothing stale past len. */
 	memset(&run->mmio, 0, sizeof(run->mmio));
 	run->exit_reason = MINIVMM_EXIT_MMIO;
@@ -458,12 +508,7 @@ int mvm_handle_mmio(struct mvm_vcpu *vcpu, u64 gpa, bool write)
 	}
 
 	vcpu->pending.gpa = gpa;
-	vcpu->pending.size = op.size;
-	vcpu->pending.reg = op.reg;
-	vcpu->pending.high_byte = op.high_byte;
-	vcpu->pending.dst_size = op.dst_size;
-	vcpu->pending.sign_extend = op.sign_extend;
-	vcpu->pending.insn_len = insn.len;
+	mvm_mmio_set_pending(vcpu, &op, insn.len);
 	vcpu->complete = mvm_complete_mmio_read;
 	return 0;
 }

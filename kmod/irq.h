@@ -46,47 +46,47 @@ struct mvm_vcpu;
 #define MVM_APIC_BUS_HZ		1000000000ULL
 
 /* Local APIC register offsets (SDM Vol. 3A Table 11-1, xAPIC layout). */
-#define APIC_REG_ID		0x20
-#define APIC_REG_VERSION	0x30
-#define APIC_REG_TPR		0x80
-#define APIC_REG_APR		0x90
-#define APIC_REG_PPR		0xa0
-#define APIC_REG_EOI		0xb0
-#define APIC_REG_RRD		0xc0
-#define APIC_REG_LDR		0xd0
-#define APIC_REG_DFR		0xe0
-#define APIC_REG_SVR		0xf0
-#define APIC_REG_ISR		0x100	/* 8 registers, 0x10 apart */
-#define APIC_REG_TMR		0x180
-#define APIC_REG_IRR		0x200
-#define APIC_REG_ESR		0x280
-#define APIC_REG_LVT_CMCI	0x2f0
-#define APIC_REG_ICR		0x300
-#define APIC_REG_ICR2		0x310
-#define APIC_REG_LVT_TIMER	0x320
-#define APIC_REG_LVT_THERMAL	0x330
-#define APIC_REG_LVT_PMC	0x340
-#define APIC_REG_LVT_LINT0	0x350
-#define APIC_REG_LVT_LINT1	0x360
-#define APIC_REG_LVT_ERROR	0x370
-#define APIC_REG_TMICT		0x380	/* timer initial count */
-#define APIC_REG_TMCCT		0x390	/* timer current count */
-#define APIC_REG_TDCR		0x3e0	/* timer divide configuration */
-#define APIC_REG_SELF_IPI	0x3f0	/* x2APIC only */
-#define APIC_REGS_SIZE		0x400
+#define MVM_APIC_ID		0x20
+#define MVM_APIC_VERSION	0x30
+#define MVM_APIC_TPR		0x80
+#define MVM_APIC_APR		0x90
+#define MVM_APIC_PPR		0xa0
+#define MVM_APIC_EOI		0xb0
+#define MVM_APIC_RRD		0xc0
+#define MVM_APIC_LDR		0xd0
+#define MVM_APIC_DFR		0xe0
+#define MVM_APIC_SVR		0xf0
+#define MVM_APIC_ISR		0x100	/* 8 registers, 0x10 apart */
+#define MVM_APIC_TMR		0x180
+#define MVM_APIC_IRR		0x200
+#define MVM_APIC_ESR		0x280
+#define MVM_APIC_LVT_CMCI	0x2f0
+#define MVM_APIC_ICR		0x300
+#define MVM_APIC_ICR2		0x310
+#define MVM_APIC_LVT_TIMER	0x320
+#define MVM_APIC_LVT_THERMAL	0x330
+#define MVM_APIC_LVT_PMC	0x340
+#define MVM_APIC_LVT_LINT0	0x350
+#define MVM_APIC_LVT_LINT1	0x360
+#define MVM_APIC_LVT_ERROR	0x370
+#define MVM_APIC_TMICT		0x380	/* timer initial count */
+#define MVM_APIC_TMCCT		0x390	/* timer current count */
+#define MVM_APIC_TDCR		0x3e0	/* timer divide configuration */
+#define MVM_APIC_SELF_IPI	0x3f0	/* x2APIC only */
+#define MVM_APIC_REGS_SIZE		0x400
 
 /* LVT and SVR bits (SDM Vol. 3A 11.5.1, 11.9). */
-#define APIC_LVT_VECTOR		0xffu
-#define APIC_LVT_DM_SHIFT	8
-#define APIC_LVT_DM		(7u << APIC_LVT_DM_SHIFT)
-#define APIC_LVT_PENDING	BIT(12)
-#define APIC_LVT_LEVEL		BIT(15)
-#define APIC_LVT_MASKED		BIT(16)
-#define APIC_LVT_TIMER_MODE	(3u << 17)
-#define APIC_TIMER_ONESHOT	(0u << 17)
-#define APIC_TIMER_PERIODIC	(1u << 17)
-#define APIC_TIMER_TSC_DEADLINE	(2u << 17)
-#define APIC_SVR_ENABLE		BIT(8)
+#define MVM_LVT_VECTOR		0xffu
+#define MVM_LVT_DM_SHIFT	8
+#define MVM_LVT_DM		(7u << MVM_LVT_DM_SHIFT)
+#define MVM_LVT_PENDING	BIT(12)
+#define MVM_LVT_LEVEL		BIT(15)
+#define MVM_LVT_MASKED		BIT(16)
+#define MVM_LVT_TIMER_MODE	(3u << 17)
+#define MVM_TIMER_ONESHOT	(0u << 17)
+#define MVM_TIMER_PERIODIC	(1u << 17)
+#define MVM_TIMER_TSC_DEADLINE	(2u << 17)
+#define MVM_SVR_ENABLE		BIT(8)
 
 /* Delivery modes: ICR, LVT, I/O APIC and MSI bits 10:8 (SDM 11.6.1). */
 enum mvm_delivery {
@@ -131,7 +131,7 @@ struct mvm_irq {
 struct mvm_lapic {
 	struct mvm_vcpu *vcpu;
 	spinlock_t lock;
-	u8 regs[APIC_REGS_SIZE];	/* the register page, xAPIC layout */
+	u8 regs[MVM_APIC_REGS_SIZE];	/* the register page, xAPIC layout */
 	u64 base;			/* IA32_APIC_BASE */
 
 	/* The timer (timer.c). */
@@ -169,6 +169,7 @@ bool mvm_lapic_accept(struct mvm_lapic *apic, const struct mvm_irq *irq);
 bool mvm_lapic_match(struct mvm_lapic *apic, const struct mvm_irq *irq,
 		     struct mvm_lapic *source);
 int mvm_lapic_pending_vector(struct mvm_lapic *apic);
+bool mvm_lapic_tpr_blocks(struct mvm_lapic *apic);
 void mvm_lapic_ack(struct mvm_lapic *apic, u8 vector);
 void mvm_lapic_set_tpr(struct mvm_vcpu *vcpu, u8 tpr);
 u8 mvm_lapic_get_tpr(struct mvm_vcpu *vcpu);
@@ -180,6 +181,7 @@ void mvm_apic_set_reg(u8 *regs, unsigned int off, u32 val);
 int mvm_apic_highest(const u8 *regs, unsigned int base);
 u32 mvm_apic_ppr(const u8 *regs);
 int mvm_apic_deliverable(const u8 *regs);
+bool mvm_apic_tpr_blocks(const u8 *regs);
 void mvm_apic_ack_vector(u8 *regs, u8 vector);
 int mvm_apic_eoi_vector(u8 *regs);
 bool mvm_apic_base_change_ok(u64 old, u64 new, int phys_bits);

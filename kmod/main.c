@@ -41,6 +41,8 @@ static long mvm_check_extension(unsigned long cap)
 		return MVM_MAX_MEMSLOTS;
 	case MINIVMM_CAP_MAX_VCPUS:
 		return MVM_MAX_VCPUS;
+	case MINIVMM_CAP_IRQCHIP:
+		return MVM_IOAPIC_PINS;
 	default:
 		return 0;
 	}

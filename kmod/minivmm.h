@@ -19,7 +19,7 @@
 #include <linux/preempt.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
-#include <linux/smp.h>
+#include <asm/msr.h>
 #include <linux/wait.h>
 #include "kunit_compat.h"
 #include "irq.h"
@@ -184,7 +184,9 @@ struct mvm_vendor_ops {
 	 * the guest can take one (on: VMX interrupt-/NMI-window exiting, SVM
 	 * V_IRQ + VINTR intercept; off again when @on is false).
 	 * sync_tpr: the guest's CR8 as the local APIC's TPR stands now
-	 * (SVM's V_TPR; VMX traps every CR8 access and needs nothing).
+	 * (SVM's V_TPR; VMX traps every CR8 access and needs nothing);
+	 * @tpr_blocks: an interrupt waits only because of the TPR, so a
+	 * guest write that lowers CR8 must exit.
 	 */
 	bool (*event_queued)(struct mvm_vcpu *vcpu);
 	bool (*interrupt_allowed)(struct mvm_vcpu *vcpu);
@@ -193,7 +195,7 @@ struct mvm_vendor_ops {
 	void (*inject_nmi)(struct mvm_vcpu *vcpu);
 	void (*enable_irq_window)(struct mvm_vcpu *vcpu, bool on);
 	void (*enable_nmi_window)(struct mvm_vcpu *vcpu, bool on);
-	void (*sync_tpr)(struct mvm_vcpu *vcpu, u8 tpr);
+	void (*sync_tpr)(struct mvm_vcpu *vcpu, u8 tpr, bool tpr_blocks);
 };
 
 /* One guest memory slot; npages == 0 means the slot is free. */
@@ -321,16 +323,15 @@ struct mvm_vcpu {
 	 * @requests: MVM_REQ_* bits other threads set before a kick, so that
 	 * an entry racing with the kick is abandoned (vcpu.c).  @wq: where a
 	 * halted vCPU sleeps.  @halted: the guest executed HLT and waits for
-	 * an event (the vCPU's own thread only).  @nmi_pending: NMIs raised
-	 * and not yet injected (atomic: raised from any thread).  @kick_csd:
-	 * the IPI that forces the vCPU out of guest mode.
+	 * an event (written by its own thread, read by netlink).
+	 * @nmi_pending: NMIs raised and not yet injected (atomic: raised
+	 * from any thread).
 	 */
 	struct mvm_lapic *apic;
 	unsigned long requests;
 	wait_queue_head_t wq;
 	bool halted;
 	atomic_t nmi_pending;
-	call_single_data_t kick_csd;
 
 	void *arch;			/* the backend's (struct vmx_vcpu/svm_vcpu) */
 	struct mvm_vcpu_stats stats;
@@ -377,8 +378,8 @@ struct mvm_vm {
 	struct mm_struct *mm;		/* the creator's; only it may drive the VM */
 
 	struct mutex lock;
-	struct mvm_vcpu *vcpus[MVM_MAX_VCPUS];
-	unsigned int nr_vcpus;
+	struct mvm_vcpu *vcpus[MVM_MAX_VCPUS];	/* published with release */
+	unsigned int nr_vcpus;		/* created or being created */
 
 	struct mutex slots_lock;
 	struct mvm_memslots slots;
@@ -410,6 +411,12 @@ struct mvm_vm {
 	kuid_t owner_uid;		/* creator's effective uid */
 	u64 created_ns;			/* CLOCK_REALTIME */
 };
+
+/* The guest's TSC now: the host's plus the VM's offset. */
+static inline u64 mvm_guest_tsc(struct mvm_vcpu *vcpu)
+{
+	return rdtsc() + READ_ONCE(vcpu->vm->tsc_offset);
+}
 
 /* main.c: the module, /dev/minivmm and the system fd ioctls */
 extern const struct mvm_vendor_ops *mvm_ops;

@@ -62,11 +62,10 @@
 /* At reset: enabled, write-back, which is what guest memory is. */
 #define MVM_MTRR_DEF_TYPE_RESET	(MVM_MTRR_DEF_TYPE_E | 6)
 
-/* IA32_APIC_BASE (SDM Vol. 3A 10.4.4). */
-#define MVM_APIC_BASE_DEFAULT	0xfee00000ULL
-#define MVM_APIC_BASE_BSP	BIT_ULL(8)
-#define MVM_APIC_BASE_EXTD	BIT_ULL(10)
-#define MVM_APIC_BASE_ENABLE	BIT_ULL(11)
+/* The x2APIC registers (SDM Vol. 3A 11.12.1.2) and IA32_TSC_DEADLINE. */
+#define MVM_MSR_X2APIC_FIRST	0x800
+#define MVM_MSR_X2APIC_LAST	0x8ff
+#define MVM_MSR_TSC_DEADLINE	0x6e0
 
 /* IA32_BIOS_SIGN_ID: microcode revision 1 in the upper half. */
 #define MVM_UCODE_REV		(1ULL << 32)
@@ -133,8 +132,8 @@ VISIBLE_IF_KUNIT int mvm_misc_enable_write(u64 old, u64 val, u64 *new)
 EXPORT_SYMBOL_IF_KUNIT(mvm_misc_enable_write);
 
 /*
- * A value IA32_APIC_BASE accepts: no x2APIC (not offered), nothing
- * reserved, a base within MAXPHYADDR @phys_bits.
+ * A value IA32_APIC_BASE accepts without the in-kernel APIC: no x2APIC
+ * (not offered), nothing reserved, a base within MAXPHYADDR @phys_bits.
  */
 VISIBLE_IF_KUNIT bool mvm_apic_base_valid(u64 val, int phys_bits)
 {
@@ -206,9 +205,22 @@ static int mvm_msr_read(struct mvm_vcpu *vcpu, u32 index, u64 *data)
 		*data = vcpu->msr_mtrr_def_type;
 		return 0;
 	case MSR_IA32_APICBASE:
-		*data = MVM_APIC_BASE_DEFAULT | MVM_APIC_BASE_ENABLE |
-			(vcpu->id == 0 ? MVM_APIC_BASE_BSP : 0);
+		if (vcpu->apic)
+			*data = vcpu->apic->base;
+		else
+			*data = MVM_APIC_DEFAULT_BASE | MVM_APIC_BASE_ENABLE |
+				(vcpu->id == 0 ? MVM_APIC_BASE_BSP : 0);
 		return 0;
+	case MSR_IA32_TSC:
+		*data = mvm_guest_tsc(vcpu);
+		return 0;
+	case MVM_MSR_TSC_DEADLINE:
+		if (!vcpu->apic)
+			return -EINVAL;
+		*data = mvm_apic_tsc_deadline_read(vcpu->apic);
+		return 0;
+	case MVM_MSR_X2APIC_FIRST ... MVM_MSR_X2APIC_LAST:
+		return mvm_lapic_msr_read(vcpu, index, data);
 	case MSR_IA32_UCODE_REV:
 		*data = MVM_UCODE_REV;
 		return 0;
@@ -220,8 +232,12 @@ static int mvm_msr_read(struct mvm_vcpu *vcpu, u32 index, u64 *data)
 	}
 }
 
-/* Write MSR @index: 0, or -EINVAL for a #GP (and the end of SET_MSRS). */
-static int mvm_msr_write(struct mvm_vcpu *vcpu, u32 index, u64 data)
+/*
+ * Write MSR @index: 0, or -EINVAL for a #GP (and the end of SET_MSRS).
+ * @host: the VMM writes it (MINIVMM_SET_MSRS), restoring state.
+ */
+static int mvm_msr_write(struct mvm_vcpu *vcpu, u32 index, u64 data,
+			 bool host)
 {
 	int r = mvm_ops->set_msr(vcpu, index, data);
 
@@ -238,9 +254,23 @@ static int mvm_msr_write(struct mvm_vcpu *vcpu, u32 index, u64 data)
 		vcpu->msr_mtrr_def_type = data;
 		return 0;
 	case MSR_IA32_APICBASE:
+		if (vcpu->apic)
+			return mvm_lapic_set_base(vcpu, data, host);
 		/* No local APIC is emulated: a valid value is dropped. */
 		return mvm_apic_base_valid(data, boot_cpu_data.x86_phys_bits) ?
 		       0 : -EINVAL;
+	case MSR_IA32_TSC:
+		/* One offset for the whole VM: every vCPU's TSC moves. */
+		WRITE_ONCE(vcpu->vm->tsc_offset, data - rdtsc());
+		return 0;
+	case MVM_MSR_TSC_DEADLINE:
+		if (!vcpu->apic)
+			return -EINVAL;
+		mvm_apic_tsc_deadline_write(vcpu->apic, data,
+					    mvm_guest_tsc(vcpu));
+		return 0;
+	case MVM_MSR_X2APIC_FIRST ... MVM_MSR_X2APIC_LAST:
+		return mvm_lapic_msr_write(vcpu, index, data);
 	case MSR_IA32_UCODE_REV:
 		/* Guests write 0 before CPUID to read the revision. */
 		return 0;
@@ -274,7 +304,7 @@ int mvm_emulate_wrmsr(struct mvm_vcpu *vcpu)
 		   (u64)lower_32_bits(vcpu->regs[MVM_RDX]) << 32;
 
 	mvm_stat_exit(vcpu, MVM_EXIT_KIND_MSR);
-	if (mvm_msr_write(vcpu, index, data)) {
+	if (mvm_msr_write(vcpu, index, data, false)) {
 		mvm_ops->queue_exception(vcpu, GP_VECTOR, true, 0);
 		return 1;
 	}
@@ -321,7 +351,7 @@ static int mvm_msrs_io(struct mvm_vcpu *vcpu, void __user *argp, bool set)
 	}
 
 	for (i = 0; i < hdr.nmsrs; i++) {
-		if (set ? mvm_msr_write(vcpu, e[i].index, e[i].data) :
+		if (set ? mvm_msr_write(vcpu, e[i].index, e[i].data, true) :
 			  mvm_msr_read(vcpu, e[i].index, &e[i].data))
 			break;
 	}

@@ -123,7 +123,8 @@ static struct mvm_vcpu *mvm_nl_vcpu(struct mvm_vm *vm, unsigned int i)
 static u32 mvm_nl_vcpu_state(struct mvm_vcpu *vcpu)
 {
 	if (READ_ONCE(vcpu->in_run))
-		return MINIVMM_VCPU_STATE_RUNNING;
+		return READ_ONCE(vcpu->halted) ? MINIVMM_VCPU_STATE_HALTED :
+						 MINIVMM_VCPU_STATE_RUNNING;
 	if (!READ_ONCE(vcpu->run_tid))
 		return MINIVMM_VCPU_STATE_CREATED;
 	return MINIVMM_VCPU_STATE_IDLE;

@@ -34,6 +34,7 @@
 #include <asm/fpu/api.h>
 #include <asm/mce.h>
 #include <asm/nospec-branch.h>
+#include <asm/processor.h>
 
 #include "minivmm.h"
 
@@ -144,10 +145,19 @@ void mvm_host_machine_check(void)
 #endif
 }
 
-/* HLT: minivmm has no interrupt injection yet, so userspace decides. */
+/*
+ * HLT, with RIP already past it.  With the in-kernel irqchip the vCPU
+ * sleeps in the kernel until an event can wake it (inject.c); without
+ * one, nothing could ever wake it, so userspace decides.
+ */
 int mvm_handle_hlt(struct mvm_vcpu *vcpu)
 {
 	mvm_stat_exit(vcpu, MVM_EXIT_KIND_HLT);
+	if (vcpu->apic) {
+		/* Read by netlink (vCPU state "halted"). */
+		WRITE_ONCE(vcpu->halted, true);
+		return 1;
+	}
 	vcpu->run->exit_reason = MINIVMM_EXIT_HLT;
 	return 0;
 }
@@ -190,9 +200,14 @@ static bool mvm_vcpu_enter(struct mvm_vcpu *vcpu)
 
 	WRITE_ONCE(vcpu->run_cpu, smp_processor_id());
 	WRITE_ONCE(vcpu->mode, MVM_IN_GUEST);
-	/* Pairs with the barrier in mvm_vm_kick_vcpus(). */
+	/*
+	 * Pairs with the barriers in mvm_vm_kick_vcpus() and
+	 * mvm_vcpu_kick(): a kick that saw MVM_OUTSIDE_GUEST set its request
+	 * first, and the request is seen here.
+	 */
 	smp_mb();
-	if (!signal_pending(current) && !need_resched()) {
+	if (!signal_pending(current) && !need_resched() &&
+	    !test_bit(MVM_REQ_EVENT, &vcpu->requests)) {
 		u64 t0 = ktime_get_ns();
 
 		if (vcpu->last_exit_ns)
@@ -249,6 +264,17 @@ static int mvm_vcpu_run(struct mvm_vcpu *vcpu)
 			break;
 		}
 		cond_resched();
+		if (vcpu->apic) {
+			if (vcpu->halted) {
+				r = mvm_vcpu_halt(vcpu);
+				if (r <= 0)
+					break;
+			}
+			/* Cleared first: a kick from now on stops the entry. */
+			clear_bit(MVM_REQ_EVENT, &vcpu->requests);
+			smp_mb__after_atomic();
+			mvm_inject_events(vcpu);
+		}
 		if (mvm_vcpu_enter(vcpu))
 			r = mvm_ops->handle_exit(vcpu);
 	}
@@ -320,6 +346,11 @@ static int mvm_get_sregs(struct mvm_vcpu *vcpu, void __user *argp)
 	mvm_vcpu_load(vcpu);
 	mvm_ops->get_sregs(vcpu, &sregs);
 	mvm_vcpu_put(vcpu);
+	/* With the in-kernel APIC, CR8 is its TPR (SDM Vol. 3A 11.8.6). */
+	if (vcpu->apic) {
+		sregs.apic_base = vcpu->apic->base;
+		sregs.cr8 = mvm_lapic_get_tpr(vcpu) >> 4;
+	}
 	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
 }
 
@@ -345,10 +376,20 @@ static int mvm_set_sregs(struct mvm_vcpu *vcpu, void __user *argp)
 		if (sregs.interrupt_bitmap[i])
 			return -EINVAL;
 
+	/* Checked first: a refused APIC base must leave nothing changed. */
+	if (vcpu->apic &&
+	    !mvm_apic_base_change_ok(MVM_APIC_BASE_ENABLE, sregs.apic_base,
+				     boot_cpu_data.x86_phys_bits))
+		return -EINVAL;
+
 	mvm_vcpu_load(vcpu);
 	r = mvm_ops->set_sregs(vcpu, &sregs);
 	mvm_vcpu_put(vcpu);
-	return r;
+	if (r || !vcpu->apic)
+		return r;
+	mvm_lapic_set_base(vcpu, sregs.apic_base, true);
+	mvm_lapic_set_tpr(vcpu, sregs.cr8 << 4);
+	return 0;
 }
 
 /* MSR ioctls reach the backend's VMCS/VMCB: load the vCPU around them. */
@@ -476,6 +517,7 @@ static const struct file_operations mvm_vcpu_fops = {
 /* Called from VM destruction, when no vCPU fd is left. */
 void mvm_vcpu_free(struct mvm_vcpu *vcpu)
 {
+	mvm_lapic_free(vcpu);
 	mvm_ops->vcpu_free(vcpu);
 	mvm_cpuid_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
@@ -491,32 +533,42 @@ int mvm_vcpu_create(struct mvm_vm *vm, unsigned long id)
 {
 	struct mvm_vcpu *vcpu;
 	struct file *file;
+	bool irqchip;
 	int fd, r;
 
 	if (id >= MVM_MAX_VCPUS)
 		return -EINVAL;
 
+	/* Counted from here on, so that CREATE_IRQCHIP now fails. */
+	mutex_lock(&vm->lock);
+	vm->nr_vcpus++;
+	irqchip = vm->ioapic;
+	mutex_unlock(&vm->lock);
+
+	r = -ENOMEM;
 	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
 	if (!vcpu)
-		return -ENOMEM;
+		goto err_uncount;
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	if (!vcpu->run) {
-		r = -ENOMEM;
+	if (!vcpu->run)
 		goto err_free_vcpu;
-	}
 	vcpu->vm = vm;
 	vcpu->id = id;
 	mutex_init(&vcpu->mutex);
 	preempt_notifier_init(&vcpu->preempt_notifier, &mvm_preempt_ops);
+	init_waitqueue_head(&vcpu->wq);
 	vcpu->guest_xcr0 = XFEATURE_MASK_FP;	/* XCR0 at reset, SDM 13.3 */
 	mvm_msr_reset(vcpu);			/* MISC_ENABLE, MTRR_DEF_TYPE */
-	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu)) {
-		r = -ENOMEM;
+	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu))
 		goto err_free_run;
+	if (irqchip) {
+		r = mvm_lapic_create(vcpu);
+		if (r)
+			goto err_free_fpu;
 	}
 	r = mvm_ops->vcpu_create(vcpu);
 	if (r)
-		goto err_free_fpu;
+		goto err_free_lapic;
 
 	mutex_lock(&vm->lock);
 	if (vm->vcpus[id]) {
@@ -535,7 +587,8 @@ int mvm_vcpu_create(struct mvm_vm *vm, unsigned long id)
 		r = PTR_ERR(file);
 		goto err_put_vm;
 	}
-	vm->vcpus[id] = vcpu;
+	/* Complete before it is seen: interrupt delivery reads it unlocked. */
+	smp_store_release(&vm->vcpus[id], vcpu);
 	mutex_unlock(&vm->lock);
 
 	fd_install(fd, file);
@@ -547,11 +600,17 @@ err_put_vm:
 err_unlock:
 	mutex_unlock(&vm->lock);
 	mvm_ops->vcpu_free(vcpu);
+err_free_lapic:
+	mvm_lapic_free(vcpu);
 err_free_fpu:
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 err_free_run:
 	free_page((unsigned long)vcpu->run);
 err_free_vcpu:
 	kfree(vcpu);
+err_uncount:
+	mutex_lock(&vm->lock);
+	vm->nr_vcpus--;
+	mutex_unlock(&vm->lock);
 	return r;
 }

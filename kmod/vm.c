@@ -21,6 +21,7 @@
 #include <linux/pid.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <asm/msr.h>
 
 #include "minivmm.h"
 
@@ -34,6 +35,7 @@ static void mvm_vm_destroy(struct mvm_vm *vm)
 	for (i = 0; i < MVM_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
 			mvm_vcpu_free(vm->vcpus[i]);
+	mvm_irqchip_free(vm);
 	/* No vCPU is left to use a mapping: unpin and free the table. */
 	mvm_mmu_destroy(vm);
 	put_pid(vm->owner_pid);
@@ -94,6 +96,14 @@ static long mvm_vm_ioctl(struct file *filp, unsigned int ioctl,
 		if (arg)
 			return -EINVAL;
 		return PAGE_SIZE;
+	case MINIVMM_CREATE_IRQCHIP:
+		if (arg)
+			return -EINVAL;
+		return mvm_create_irqchip(vm);
+	case MINIVMM_IRQ_LINE:
+		return mvm_irq_line(vm, (void __user *)arg);
+	case MINIVMM_SIGNAL_MSI:
+		return mvm_signal_msi(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -129,6 +139,8 @@ int mvm_vm_create(unsigned long type)
 	mutex_init(&vm->slots_lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
+	/* The guest's TSC starts near 0, the same on every vCPU. */
+	vm->tsc_offset = -(s64)rdtsc();
 	r = mvm_pt_init(&vm->pt, mvm_ops->pt_fmt);
 	if (r)
 		goto err_drop_mm;

@@ -95,13 +95,16 @@ EXPORT_SYMBOL_IF_KUNIT(svm_queue_exception);
 /*
  * After the exit: an event whose delivery the exit interrupted (EXITINTINFO,
  * APM 15.7.2), e.g. an exception whose IDT entry or stack page the nested
- * page table did not map yet, must be delivered again on the next entry.
- * Software interrupts and INT3/INTO are not reinjected: RIP still points
- * at the instruction, which runs again.  External interrupts and NMIs are
- * never injected by minivmm, so none can be pending here.
+ * page table did not map yet, must be delivered again on the next entry:
+ * exceptions, and the external interrupts and NMIs the in-kernel irqchip
+ * injected (the interrupt is already in service in the local APIC; the
+ * NMI keeps the guest's NMIs blocked).  Software interrupts and INT3/INTO
+ * are not reinjected: RIP still points at the instruction, which runs
+ * again.  Interrupts off.
  */
-void svm_complete_interrupts(struct svm_vcpu *svm)
+void svm_complete_interrupts(struct mvm_vcpu *vcpu)
 {
+	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb_control_area *c = &svm->vmcb->control;
 	u32 info = c->exit_int_info;
 	u32 type = info & SVM_EXITINTINFO_TYPE_MASK;
@@ -109,16 +112,110 @@ void svm_complete_interrupts(struct svm_vcpu *svm)
 
 	c->event_inj = 0;
 	c->event_inj_err = 0;
+	/* The guest left the intercepted IRET behind: NMIs are unblocked. */
+	if (svm->awaiting_iret && vcpu->rip != svm->iret_rip) {
+		svm->awaiting_iret = false;
+		svm->nmi_masked = false;
+	}
 	if (!(info & SVM_EXITINTINFO_VALID))
 		return;
-	if (type != SVM_EXITINTINFO_TYPE_EXEPT ||
-	    vector == BP_VECTOR || vector == OF_VECTOR)
+	if (type == SVM_EXITINTINFO_TYPE_SOFT ||
+	    (type == SVM_EXITINTINFO_TYPE_EXEPT &&
+	     (vector == BP_VECTOR || vector == OF_VECTOR)))
 		return;
 	c->event_inj = info & (SVM_EVTINJ_VEC_MASK | SVM_EVTINJ_TYPE_MASK |
 			       SVM_EVTINJ_VALID | SVM_EVTINJ_VALID_ERR);
 	c->event_inj_err = c->exit_int_info_err;
 }
 EXPORT_SYMBOL_IF_KUNIT(svm_complete_interrupts);
+
+/*
+ * Event injection for the in-kernel irqchip (inject.c decides): through
+ * EVENTINJ (APM 15.20), as exceptions are.
+ */
+bool svm_event_queued(struct mvm_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->control.event_inj & SVM_EVTINJ_VALID;
+}
+
+/* RFLAGS.IF and no interrupt shadow (APM 15.21.5); GIF is the host's. */
+bool svm_interrupt_allowed(struct mvm_vcpu *vcpu)
+{
+	return (vcpu->rflags & X86_EFLAGS_IF) &&
+	       !(to_svm(vcpu)->vmcb->control.int_state &
+		 SVM_INTERRUPT_SHADOW_MASK);
+}
+
+bool svm_nmi_allowed(struct mvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	return !svm->nmi_masked &&
+	       !(svm->vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK);
+}
+
+void svm_inject_irq(struct mvm_vcpu *vcpu, u8 vector)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+
+	c->event_inj = vector | SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
+	c->event_inj_err = 0;
+}
+
+/*
+ * SVM does not track NMI blocking for the guest (APM 15.21.3 leaves it to
+ * the hypervisor): it is ours from the injection until the handler's IRET
+ * has run, which the IRET intercept reports (svm_handle_iret()).
+ */
+void svm_inject_nmi(struct mvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb_control_area *c = &svm->vmcb->control;
+
+	c->event_inj = NMI_VECTOR | SVM_EVTINJ_TYPE_NMI | SVM_EVTINJ_VALID;
+	c->event_inj_err = 0;
+	svm->nmi_masked = true;
+	svm_intercept(c, INTERCEPT_IRET, true);
+}
+
+/*
+ * An interrupt window: a virtual interrupt (V_IRQ, ignoring V_TPR) that
+ * the guest would take as soon as RFLAGS.IF = 1 and no shadow blocks it,
+ * intercepted (VINTR, APM 15.21.4) so that the real one is injected then.
+ */
+void svm_enable_irq_window(struct mvm_vcpu *vcpu, bool on)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+
+	c->int_ctl &= ~V_IRQ_INJECTION_BITS_MASK;
+	if (on)
+		c->int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK |
+			      (0xf << V_INTR_PRIO_SHIFT);
+	svm_intercept(c, INTERCEPT_VINTR, on);
+}
+
+/*
+ * SVM has no NMI window.  An NMI that waits for the guest's IRET is
+ * injected at the first exit after it (the IRET intercept makes one); one
+ * that waits out an interrupt shadow, at the next exit of any kind.
+ */
+void svm_enable_nmi_window(struct mvm_vcpu *vcpu, bool on)
+{
+}
+
+/*
+ * With V_INTR_MASKING the guest's CR8 is V_TPR (APM 15.21.1), read and
+ * written without exits; it is kept equal to the local APIC's TPR, and
+ * while an interrupt waits only for the TPR to drop, CR8 writes exit so
+ * that the drop is seen at once.
+ */
+void svm_sync_tpr(struct mvm_vcpu *vcpu, u8 tpr, bool tpr_blocks)
+{
+	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+
+	c->int_ctl = (c->int_ctl & ~V_TPR_MASK) | (tpr >> 4);
+	svm_intercept(c, INTERCEPT_CR8_WRITE, tpr_blocks);
+}
 
 /* RIP as the guest's code size wraps it (APM Vol. 2 4.8). */
 static u64 svm_wrap_rip(struct vmcb *vmcb, u64 rip)
@@ -349,10 +446,11 @@ static int svm_handle_mc(struct mvm_vcpu *vcpu)
 }
 
 /*
- * The GPR of an intercepted MOV to or from a DR: from the decode assist
- * when the CPU has it, else from the ModRM byte of 0F 21/0F 23 at RIP.
+ * The GPR of an intercepted MOV to or from a CR or DR (@opcode: 0x22 MOV
+ * to CR, 0x21/0x23 MOV from/to DR): from the decode assist when the CPU
+ * has it (APM 15.33), else from the ModRM byte of 0F @opcode at RIP.
  */
-static int svm_mov_dr_gpr(struct mvm_vcpu *vcpu, bool write)
+static int svm_mov_gpr(struct mvm_vcpu *vcpu, u8 opcode)
 {
 	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
 	bool lm = svm_long_mode_code(vmcb);
@@ -386,7 +484,7 @@ static int svm_mov_dr_gpr(struct mvm_vcpu *vcpu, bool write)
 	r = mvm_read_guest_virt(vcpu, ip + i + 1, &b, 1);
 	if (r)
 		return r;
-	if (b != (write ? 0x23 : 0x21))
+	if (b != opcode)
 		return -EINVAL;
 	r = mvm_read_guest_virt(vcpu, ip + i + 2, &b, 1);
 	if (r)
@@ -427,7 +525,7 @@ static int svm_handle_dr(struct mvm_vcpu *vcpu)
 		svm_queue_exception(vcpu, DB_VECTOR, false, 0);
 		return 1;
 	}
-	gpr = svm_mov_dr_gpr(vcpu, write);
+	gpr = svm_mov_gpr(vcpu, write ? 0x23 : 0x21);
 	if (gpr < 0)
 		return svm_emulation_error(vcpu, gpr);
 
@@ -454,6 +552,52 @@ static int svm_handle_dr(struct mvm_vcpu *vcpu)
 }
 
 /*
+ * MOV to CR8, intercepted only while the TPR holds back an interrupt
+ * (svm_sync_tpr()): the new TPR goes to the local APIC, and inject.c sees
+ * whether the interrupt may now go.  Bits 63:4 set are a #GP (APM Vol. 2
+ * 3.1.5).
+ */
+static int svm_handle_cr8_write(struct mvm_vcpu *vcpu)
+{
+	int gpr = svm_mov_gpr(vcpu, 0x22);
+	u64 val;
+
+	if (gpr < 0)
+		return svm_emulation_error(vcpu, gpr);
+	val = vcpu->regs[gpr];
+	if (!svm_long_mode_code(to_svm(vcpu)->vmcb))
+		val = (u32)val;
+	if (val & ~15ULL) {
+		svm_queue_exception(vcpu, GP_VECTOR, true, 0);
+		return 1;
+	}
+	mvm_lapic_set_tpr(vcpu, val << 4);
+	return svm_skip_or_fail(vcpu);
+}
+
+/* The interrupt window opened: inject.c injects at the next entry. */
+static int svm_handle_vintr(struct mvm_vcpu *vcpu)
+{
+	svm_enable_irq_window(vcpu, false);
+	return 1;
+}
+
+/*
+ * The guest's NMI handler is about to IRET.  The IRET has not run yet
+ * (intercepts come before the instruction), so NMIs stay blocked until
+ * RIP has moved off it (svm_complete_interrupts()).
+ */
+static int svm_handle_iret(struct mvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	svm_intercept(&svm->vmcb->control, INTERCEPT_IRET, false);
+	svm->awaiting_iret = true;
+	svm->iret_rip = vcpu->rip;
+	return 1;
+}
+
+/*
  * Indexed by exit code (APM Vol. 2 Appendix C); a missing entry is an
  * exit minivmm does not handle, reported as an internal error.
  *
@@ -461,6 +605,7 @@ static int svm_handle_dr(struct mvm_vcpu *vcpu)
  * filled for userspace, or -errno to fail MINIVMM_RUN.
  */
 static int (*const svm_exit_handlers[])(struct mvm_vcpu *vcpu) = {
+	[SVM_EXIT_WRITE_CR8]				= svm_handle_cr8_write,
 	[SVM_EXIT_READ_DR0 ... SVM_EXIT_READ_DR7]	= svm_handle_dr,
 	[SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR7]	= svm_handle_dr,
 	[SVM_EXIT_EXCP_BASE + DB_VECTOR]		= svm_handle_db,
@@ -469,9 +614,11 @@ static int (*const svm_exit_handlers[])(struct mvm_vcpu *vcpu) = {
 	[SVM_EXIT_INTR]					= svm_handle_host_event,
 	[SVM_EXIT_NMI]					= svm_handle_host_event,
 	[SVM_EXIT_SMI]					= svm_handle_host_event,
+	[SVM_EXIT_VINTR]				= svm_handle_vintr,
 	[SVM_EXIT_RDPMC]				= svm_handle_gp,
 	[SVM_EXIT_CPUID]				= svm_handle_cpuid,
 	[SVM_EXIT_RSM]					= svm_handle_ud,
+	[SVM_EXIT_IRET]					= svm_handle_iret,
 	[SVM_EXIT_INVD]					= svm_handle_nop,
 	[SVM_EXIT_HLT]					= svm_handle_hlt,
 	[SVM_EXIT_INVLPGA]				= svm_handle_ud,
@@ -510,6 +657,10 @@ int svm_handle_exit(struct mvm_vcpu *vcpu)
 		mvm_exit_fail_entry(vcpu, code);
 		return 0;
 	}
+	/* With V_INTR_MASKING the guest wrote CR8 into V_TPR unseen. */
+	if (vcpu->apic && (c->int_ctl & V_TPR_MASK) !=
+			  mvm_lapic_get_tpr(vcpu) >> 4)
+		mvm_lapic_set_tpr(vcpu, (c->int_ctl & V_TPR_MASK) << 4);
 	if (code >= ARRAY_SIZE(svm_exit_handlers) ||
 	    !svm_exit_handlers[code]) {
 		mvm_exit_internal_error(vcpu,

@@ -240,7 +240,11 @@ static void svm_cpu_disable(void)
  */
 void svm_vcpu_reset(struct mvm_vcpu *vcpu)
 {
+	struct svm_vcpu *svm = to_svm(vcpu);
+
 	svm_vmcb_reset(vcpu, page_to_phys(svm_iopm), page_to_phys(svm_msrpm));
+	svm->nmi_masked = false;
+	svm->awaiting_iret = false;
 }
 
 static int svm_vcpu_create(struct mvm_vcpu *vcpu)
@@ -343,6 +347,8 @@ static void svm_vcpu_enter(struct mvm_vcpu *vcpu)
 	vmcb->save.rflags = vcpu->rflags;
 	/* Nothing is cached across VMRUNs (APM 15.15 "VMCB State Caching"). */
 	vmcb->control.clean = 0;
+	/* The VM's, which a guest's WRMSR to IA32_TSC moves (msr.c). */
+	vmcb->control.tsc_offset = READ_ONCE(vcpu->vm->tsc_offset);
 	if (boot_cpu_has(X86_FEATURE_V_SPEC_CTRL))
 		vmcb->save.spec_ctrl = svm->spec_ctrl;
 
@@ -405,7 +411,7 @@ static void svm_vcpu_enter(struct mvm_vcpu *vcpu)
 	vcpu->rflags = vmcb->save.rflags;
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
 
-	svm_complete_interrupts(svm);
+	svm_complete_interrupts(vcpu);
 }
 
 static struct mvm_vendor_ops svm_ops = {
@@ -431,6 +437,14 @@ static struct mvm_vendor_ops svm_ops = {
 	.get_msr		= svm_get_msr,
 	.set_msr		= svm_set_msr,
 	.show_mitigations	= svm_show_mitigations,
+	.event_queued		= svm_event_queued,
+	.interrupt_allowed	= svm_interrupt_allowed,
+	.nmi_allowed		= svm_nmi_allowed,
+	.inject_irq		= svm_inject_irq,
+	.inject_nmi		= svm_inject_nmi,
+	.enable_irq_window	= svm_enable_irq_window,
+	.enable_nmi_window	= svm_enable_nmi_window,
+	.sync_tpr		= svm_sync_tpr,
 };
 
 const struct mvm_vendor_ops *svm_probe(const char **why)

@@ -59,7 +59,26 @@ struct svm_vcpu {
 	u32 pkru;		/* the guest's PKRU, switched when CR4.PKE */
 
 	bool shutdown;		/* an exception hit a pending #DF: triple fault */
+
+	/*
+	 * NMI blocking, which SVM leaves to the hypervisor (APM 15.21.3):
+	 * set when an NMI is injected, kept through the IRET intercept until
+	 * the guest's RIP has left the IRET (@iret_rip), i.e. the IRET ran.
+	 */
+	bool nmi_masked;
+	bool awaiting_iret;
+	u64 iret_rip;
 };
+
+/* Turn intercept @bit (enum in <asm/svm.h>) on or off. */
+static inline void svm_intercept(struct vmcb_control_area *c, u32 bit,
+				 bool on)
+{
+	if (on)
+		c->intercepts[bit / 32] |= BIT(bit % 32);
+	else
+		c->intercepts[bit / 32] &= ~BIT(bit % 32);
+}
 
 static inline struct svm_vcpu *to_svm(struct mvm_vcpu *vcpu)
 {
@@ -111,7 +130,15 @@ int svm_skip_instruction(struct mvm_vcpu *vcpu);
 void svm_single_step(struct mvm_vcpu *vcpu);
 void svm_queue_exception(struct mvm_vcpu *vcpu, u8 vector, bool has_error,
 			 u32 error_code);
-void svm_complete_interrupts(struct svm_vcpu *svm);
+void svm_complete_interrupts(struct mvm_vcpu *vcpu);
+bool svm_event_queued(struct mvm_vcpu *vcpu);
+bool svm_interrupt_allowed(struct mvm_vcpu *vcpu);
+bool svm_nmi_allowed(struct mvm_vcpu *vcpu);
+void svm_inject_irq(struct mvm_vcpu *vcpu, u8 vector);
+void svm_inject_nmi(struct mvm_vcpu *vcpu);
+void svm_enable_irq_window(struct mvm_vcpu *vcpu, bool on);
+void svm_enable_nmi_window(struct mvm_vcpu *vcpu, bool on);
+void svm_sync_tpr(struct mvm_vcpu *vcpu, u8 tpr, bool tpr_blocks);
 
 /* spec.c */
 int svm_show_mitigations(char *buf, int at);

@@ -157,7 +157,7 @@ void svm_vmcb_reset(struct mvm_vcpu *vcpu, u64 iopm_pa, u64 msrpm_pa)
 	c->iopm_base_pa = iopm_pa;
 	c->msrpm_base_pa = msrpm_pa;
 	/* Guest TSC starts near 0, as KVM's does. */
-	c->tsc_offset = -rdtsc();
+	c->tsc_offset = READ_ONCE(vcpu->vm->tsc_offset);
 	/* Guest EFLAGS.IF masks only virtual interrupts (APM 15.21.1). */
 	c->int_ctl = V_INTR_MASKING_MASK;
 	c->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
@@ -502,9 +502,6 @@ int svm_get_msr(struct mvm_vcpu *vcpu, u32 index, u64 *data)
 	case MSR_IA32_CR_PAT:
 		*data = s->g_pat;
 		return 0;
-	case MSR_IA32_TSC:
-		*data = rdtsc() + vmcb->control.tsc_offset;
-		return 0;
 	case MSR_TSC_AUX:
 		if (!svm_has_tsc_aux())
 			return 1;
@@ -560,9 +557,6 @@ int svm_set_msr(struct mvm_vcpu *vcpu, u32 index, u64 data)
 		if (!svm_pat_valid(data))
 			return -EINVAL;
 		s->g_pat = data;
-		return 0;
-	case MSR_IA32_TSC:
-		vmcb->control.tsc_offset = data - rdtsc();
 		return 0;
 	case MSR_TSC_AUX:
 		if (!svm_has_tsc_aux())

@@ -57,6 +57,15 @@ static void vmx_save_vectoring(struct vmx_vcpu *vmx)
 	if (type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_SOFT_EXCEPTION ||
 	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
 		vmx->event.insn_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	/*
+	 * An NMI whose delivery was cut short left no blocking behind, and
+	 * injecting one with blocking by NMI set fails the entry (SDM Vol. 3C
+	 * 27.3.1.5 and 28.2.3).
+	 */
+	if (type == INTR_TYPE_NMI_INTR)
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+			     vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+			     ~GUEST_INTR_STATE_NMI);
 }
 
 static void vmx_inject_event(struct vmx_vcpu *vmx)
@@ -108,6 +117,11 @@ void vmx_vcpu_enter(struct mvm_vcpu *vcpu)
 		vcpu->tlb_gen = gen;
 	}
 	vmx_refresh_host_state(vmx);
+	/* A guest's WRMSR to IA32_TSC moves every vCPU's TSC (msr.c). */
+	if (unlikely(vmx->tsc_offset != READ_ONCE(vcpu->vm->tsc_offset))) {
+		vmx->tsc_offset = READ_ONCE(vcpu->vm->tsc_offset);
+		vmcs_write64(TSC_OFFSET, vmx->tsc_offset);
+	}
 	vmcs_writel(GUEST_RSP, vcpu->regs[MVM_RSP]);
 	vmcs_writel(GUEST_RIP, vcpu->rip);
 	vmcs_writel(GUEST_RFLAGS, vcpu->rflags);
@@ -217,6 +231,92 @@ void vmx_queue_exception(struct mvm_vcpu *vcpu, u8 vector, bool has_error,
 	vmx->event.info = info;
 	vmx->event.error_code = error_code;
 	vmx->event.insn_len = 0;
+}
+
+/*
+ * Event injection for the in-kernel irqchip (inject.c decides).  An
+ * external interrupt or an NMI goes into the VM-entry interruption
+ * information field like an exception (SDM Vol. 3C 27.6.1); the CPU then
+ * delivers it through the guest's IDT as the first thing after entry.
+ */
+bool vmx_event_queued(struct mvm_vcpu *vcpu)
+{
+	return to_vmx(vcpu)->event.pending;
+}
+
+/* RFLAGS.IF and no STI / MOV SS blocking (SDM Vol. 3C 27.3.1.5). */
+bool vmx_interrupt_allowed(struct mvm_vcpu *vcpu)
+{
+	return (vcpu->rflags & X86_EFLAGS_IF) &&
+	       !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+		 (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+}
+
+/*
+ * No blocking by NMI (set by the CPU when it delivers one, cleared by
+ * IRET: virtual NMIs, SDM Vol. 3C 25.3) and no shadow: an NMI is refused
+ * at entry with MOV SS blocking, and may be with STI blocking.
+ */
+bool vmx_nmi_allowed(struct mvm_vcpu *vcpu)
+{
+	return !(vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+		 (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS |
+		  GUEST_INTR_STATE_NMI));
+}
+
+static void vmx_set_event(struct vmx_vcpu *vmx, u32 info)
+{
+	vmx->event.pending = true;
+	vmx->event.info = info | INTR_INFO_VALID_MASK;
+	vmx->event.error_code = 0;
+	vmx->event.insn_len = 0;
+}
+
+void vmx_inject_irq(struct mvm_vcpu *vcpu, u8 vector)
+{
+	vmx_set_event(to_vmx(vcpu), vector | INTR_TYPE_EXT_INTR);
+}
+
+void vmx_inject_nmi(struct mvm_vcpu *vcpu)
+{
+	vmx_set_event(to_vmx(vcpu), X86_TRAP_NMI | INTR_TYPE_NMI_INTR);
+}
+
+/* Set or clear a primary processor-based control, writing only changes. */
+static void vmx_set_proc(struct vmx_vcpu *vmx, u32 bit, bool on)
+{
+	u32 proc = on ? vmx->proc | bit : vmx->proc & ~bit;
+
+	if (proc == vmx->proc)
+		return;
+	vmx->proc = proc;
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, proc);
+}
+
+/*
+ * Interrupt-window exiting: an exit at the first instruction boundary
+ * where RFLAGS.IF = 1 and nothing blocks interrupts (SDM Vol. 3C 26.7.5).
+ */
+void vmx_enable_irq_window(struct mvm_vcpu *vcpu, bool on)
+{
+	vmx_set_proc(to_vmx(vcpu), CPU_BASED_INTR_WINDOW_EXITING, on);
+}
+
+/* NMI-window exiting: the same for virtual-NMI blocking (26.7.6). */
+void vmx_enable_nmi_window(struct mvm_vcpu *vcpu, bool on)
+{
+	vmx_set_proc(to_vmx(vcpu), CPU_BASED_NMI_WINDOW_EXITING, on);
+}
+
+/* Every CR8 access exits on VMX (vmcs.c): the TPR is always current. */
+void vmx_sync_tpr(struct mvm_vcpu *vcpu, u8 tpr, bool tpr_blocks)
+{
+}
+
+/* The window is open: inject.c injects at the next entry. */
+static int vmx_handle_window(struct mvm_vcpu *vcpu)
+{
+	return 1;
 }
 
 static int vmx_inject_ud(struct mvm_vcpu *vcpu)
@@ -342,7 +442,12 @@ static int vmx_handle_cr(struct mvm_vcpu *vcpu)
 			break;
 		case 8:
 			r = val & ~15ULL ? -EINVAL : 0;
-			if (!r)
+			if (r)
+				break;
+			/* The in-kernel APIC's TPR (SDM Vol. 3A 11.8.6). */
+			if (vcpu->apic)
+				mvm_lapic_set_tpr(vcpu, val << 4);
+			else
 				vmx->cr8 = val;
 			break;
 		default:
@@ -353,7 +458,8 @@ static int vmx_handle_cr(struct mvm_vcpu *vcpu)
 		return vmx_skip_instruction(vcpu);
 	}
 	if (q.type == 1 && q.cr == 8) {	/* MOV from CR8: 64-bit mode only */
-		vcpu->regs[q.reg] = vmx->cr8;
+		vcpu->regs[q.reg] = vcpu->apic ? mvm_lapic_get_tpr(vcpu) >> 4 :
+						 vmx->cr8;
 		return vmx_skip_instruction(vcpu);
 	}
 	return vmx_unhandled(vcpu);
@@ -493,6 +599,8 @@ static int (*const vmx_exit_handlers[])(struct mvm_vcpu *vcpu) = {
 	[EXIT_REASON_EXCEPTION_NMI]		= vmx_handle_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT]	= vmx_handle_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT]		= vmx_handle_triple_fault,
+	[EXIT_REASON_INTERRUPT_WINDOW]		= vmx_handle_window,
+	[EXIT_REASON_NMI_WINDOW]		= vmx_handle_window,
 	[EXIT_REASON_CPUID]			= vmx_handle_cpuid,
 	[EXIT_REASON_GETSEC]			= vmx_inject_ud,
 	[EXIT_REASON_HLT]			= vmx_handle_hlt,

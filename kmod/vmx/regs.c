@@ -482,9 +482,6 @@ int vmx_get_msr(struct mvm_vcpu *vcpu, u32 index, u64 *data)
 	case MSR_IA32_CR_PAT:
 		*data = vmcs_read64(GUEST_IA32_PAT);
 		return 0;
-	case MSR_IA32_TSC:
-		*data = rdtsc() + vmcs_read64(TSC_OFFSET);
-		return 0;
 	default:
 		return 1;
 	}
@@ -559,9 +556,6 @@ int vmx_set_msr(struct mvm_vcpu *vcpu, u32 index, u64 data)
 		if (!vmx_pat_valid(data))
 			return -EINVAL;
 		vmcs_write64(GUEST_IA32_PAT, data);
-		return 0;
-	case MSR_IA32_TSC:
-		vmcs_write64(TSC_OFFSET, data - rdtsc());
 		return 0;
 	default:
 		return 1;

@@ -141,10 +141,14 @@ static void vmx_setup_preemption_timer(struct vmx_config *c)
  *
  * pin-based: external-interrupt exiting so the host keeps its interrupts
  * (taken when the run loop re-enables interrupts: "acknowledge interrupt on
- * exit" stays 0, the interrupt stays pending in the local APIC), and NMI
- * exiting so host NMIs exit too and go to the host handler.
+ * exit" stays 0, the interrupt stays pending in the local APIC), NMI
+ * exiting so host NMIs exit too and go to the host handler, and virtual
+ * NMIs so the CPU tracks the guest's NMI blocking (SDM Vol. 3C 25.3)
+ * and NMI-window exiting exists.
  *
- * primary: HLT exits (a halted vCPU is userspace's business); every I/O
+ * primary: HLT exits (the in-kernel irqchip sleeps, or userspace
+ * decides); interrupt- and NMI-window exiting must be allowed (inject.c
+ * turns them on only while an event waits, SDM Vol. 3C 26.7.5); every I/O
  * instruction exits; MSR accesses go through the bitmap (vmx_setup_msr_bitmap);
  * MOV DR exits so the guest never reaches the host's debug registers;
  * CR8 loads and stores exit, because without a TPR shadow they would write
@@ -171,11 +175,12 @@ const char *vmx_setup_config(u32 revision)
 	rdmsrl(MSR_IA32_VMX_BASIC, basic);
 	c->revision = revision;
 
-	if (!vmx_adjust_ctl(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING,
+	if (!vmx_adjust_ctl(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING |
+			    PIN_BASED_VIRTUAL_NMIS,
 			    PIN_BASED_VMX_PREEMPTION_TIMER,
 			    vmx_ctl_msr(basic, MSR_IA32_VMX_PINBASED_CTLS,
 					MSR_IA32_VMX_TRUE_PINBASED_CTLS), &c->pin))
-		return "VMX lacks external-interrupt or NMI exiting";
+		return "VMX lacks external-interrupt exiting, NMI exiting or virtual NMIs";
 	vmx_setup_preemption_timer(c);
 	if (!vmx_adjust_ctl(CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
 			    CPU_BASED_USE_MSR_BITMAPS | CPU_BASED_MOV_DR_EXITING |
@@ -184,10 +189,15 @@ const char *vmx_setup_config(u32 revision)
 			    CPU_BASED_RDPMC_EXITING | CPU_BASED_MWAIT_EXITING |
 			    CPU_BASED_MONITOR_EXITING |
 			    CPU_BASED_USE_TSC_OFFSETTING |
+			    CPU_BASED_INTR_WINDOW_EXITING |
+			    CPU_BASED_NMI_WINDOW_EXITING |
 			    CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0,
 			    vmx_ctl_msr(basic, MSR_IA32_VMX_PROCBASED_CTLS,
 					MSR_IA32_VMX_TRUE_PROCBASED_CTLS), &c->proc))
 		return "VMX lacks a required processor-based control";
+	/* Allowed, and turned on per vCPU only when a window is wanted. */
+	c->proc &= ~(CPU_BASED_INTR_WINDOW_EXITING |
+		     CPU_BASED_NMI_WINDOW_EXITING);
 	/* Forced-1 I/O bitmaps would need bitmap pages; refuse instead. */
 	if (c->proc & (CPU_BASED_USE_IO_BITMAPS | CPU_BASED_TPR_SHADOW))
 		return "VMX forces I/O bitmaps or a TPR shadow";
@@ -542,6 +552,7 @@ static void vmx_vmcs_setup(struct vmx_vcpu *vmx)
 
 	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, vmx_config.pin);
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, vmx_config.proc);
+	vmx->proc = vmx_config.proc;
 	/* VPID 0 is refused with "enable VPID" on (SDM Vol. 3C 27.2.1.1). */
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, vmx->vpid ? vmx_config.proc2 :
 		     vmx_config.proc2 & ~SECONDARY_EXEC_ENABLE_VPID);
@@ -608,7 +619,8 @@ static void vmx_vcpu_reset(struct vmx_vcpu *vmx)
 	vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 	vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS, 0);
 	/* The guest's TSC starts at 0 (SDM Vol. 3C 26.3, TSC offsetting). */
-	vmcs_write64(TSC_OFFSET, -rdtsc());
+	vmcs_write64(TSC_OFFSET, READ_ONCE(vcpu->vm->tsc_offset));
+	vmx->tsc_offset = READ_ONCE(vcpu->vm->tsc_offset);
 	vmx->dr6 = VMX_DR6_FIXED;
 	vmx->dr7 = VMX_DR7_FIXED;
 }

@@ -178,6 +178,14 @@ static struct mvm_vendor_ops vmx_ops = {
 	.set_msr		= vmx_set_msr,
 	.show_mitigations	= vmx_show_mitigations,
 	.teardown		= vmx_l1d_teardown,
+	.event_queued		= vmx_event_queued,
+	.interrupt_allowed	= vmx_interrupt_allowed,
+	.nmi_allowed		= vmx_nmi_allowed,
+	.inject_irq		= vmx_inject_irq,
+	.inject_nmi		= vmx_inject_nmi,
+	.enable_irq_window	= vmx_enable_irq_window,
+	.enable_nmi_window	= vmx_enable_nmi_window,
+	.sync_tpr		= vmx_sync_tpr,
 };
 
 const struct mvm_vendor_ops *vmx_probe(const char **why)

@@ -94,6 +94,8 @@ struct vmx_vcpu {
 	int cpu;
 	struct list_head loaded_node;
 	bool launched;		/* VMRESUME, not VMLAUNCH */
+	u32 proc;		/* primary controls now (the window bits vary) */
+	s64 tsc_offset;		/* TSC_OFFSET now, vm->tsc_offset when entered */
 	bool need_flush;	/* moved to another CPU: flush tagged TLB */
 	bool l1d_flush;		/* host code ran since the last entry (spec.c) */
 
@@ -167,6 +169,14 @@ int vmx_skip_instruction(struct mvm_vcpu *vcpu);
 void vmx_single_step(struct mvm_vcpu *vcpu);
 void vmx_queue_exception(struct mvm_vcpu *vcpu, u8 vector, bool has_error,
 			 u32 error_code);
+bool vmx_event_queued(struct mvm_vcpu *vcpu);
+bool vmx_interrupt_allowed(struct mvm_vcpu *vcpu);
+bool vmx_nmi_allowed(struct mvm_vcpu *vcpu);
+void vmx_inject_irq(struct mvm_vcpu *vcpu, u8 vector);
+void vmx_inject_nmi(struct mvm_vcpu *vcpu);
+void vmx_enable_irq_window(struct mvm_vcpu *vcpu, bool on);
+void vmx_enable_nmi_window(struct mvm_vcpu *vcpu, bool on);
+void vmx_sync_tpr(struct mvm_vcpu *vcpu, u8 tpr, bool tpr_blocks);
 
 /* regs.c */
 void vmx_get_sregs(struct mvm_vcpu *vcpu, struct minivmm_sregs *sregs);

@@ -216,7 +216,8 @@ static bool vm_fd_knows(unsigned long cmd)
 {
 	return cmd == MINIVMM_SET_USER_MEMORY_REGION ||
 	       cmd == MINIVMM_CREATE_VCPU ||
-	       cmd == MINIVMM_GET_VCPU_MMAP_SIZE;
+	       cmd == MINIVMM_GET_VCPU_MMAP_SIZE ||
+	       cmd == MINIVMM_CREATE_IRQCHIP;
 }
 
 TEST_F(sys, unknown_ioctls_vm_fd)

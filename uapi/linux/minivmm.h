@@ -382,6 +382,7 @@ enum minivmm_vcpu_state {
 	MINIVMM_VCPU_STATE_CREATED = 1,	/* never entered */
 	MINIVMM_VCPU_STATE_IDLE,	/* outside MINIVMM_RUN */
 	MINIVMM_VCPU_STATE_RUNNING,	/* inside MINIVMM_RUN */
+	MINIVMM_VCPU_STATE_HALTED,	/* inside MINIVMM_RUN, asleep in HLT */
 };
 
 /* Top-level attributes: requests, VM replies and events. */

@@ -47,6 +47,9 @@ static const struct info_cap info_caps[] = {
 		"memory slots per VM" },
 	[MINIVMM_CAP_MAX_VCPUS] = {
 		"MAX_VCPUS", INFO_CAP_COUNT, "vCPUs per VM", "vCPUs per VM" },
+	[MINIVMM_CAP_IRQCHIP] = {
+		"IRQCHIP", INFO_CAP_COUNT, "I/O APIC pins (in-kernel APICs)",
+		"I/O APIC pins (in-kernel APICs)" },
 };
 
 /* A capability added to the header must be named here before it builds. */

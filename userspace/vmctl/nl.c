@@ -71,6 +71,7 @@ static const char *const vcpu_states[] = {
 	[MINIVMM_VCPU_STATE_CREATED]	= "created",
 	[MINIVMM_VCPU_STATE_IDLE]	= "idle",
 	[MINIVMM_VCPU_STATE_RUNNING]	= "running",
+	[MINIVMM_VCPU_STATE_HALTED]	= "halted",
 };
 
 static const char *const event_names[] = {
