@@ -102,7 +102,8 @@ out_vm:
 	return r;
 }
 
-int guest_open(struct guest *g)
+/* guest_open() and guest_open_irqchip(). */
+static int guest_open_vm(struct guest *g, bool irqchip)
 {
 	long size;
 	int r;
@@ -117,6 +118,9 @@ int guest_open(struct guest *g)
 		goto err;
 	g->vm = ioctl(g->sys, MINIVMM_CREATE_VM, 0UL);
 	if (g->vm < 0)
+		goto err;
+	/* Only before the first vCPU exists (uapi/linux/minivmm.h). */
+	if (irqchip && ioctl(g->vm, MINIVMM_CREATE_IRQCHIP, 0UL) < 0)
 		goto err;
 	g->mem_size = GUEST_MEM_SIZE;
 	g->mem = mmap(NULL, g->mem_size, PROT_READ | PROT_WRITE,
@@ -144,6 +148,16 @@ err:
 	r = -errno;
 	guest_close(g);
 	return r;
+}
+
+int guest_open(struct guest *g)
+{
+	return guest_open_vm(g, false);
+}
+
+int guest_open_irqchip(struct guest *g)
+{
+	return guest_open_vm(g, true);
 }
 
 void guest_close(struct guest *g)

@@ -53,6 +53,11 @@ int guest_run_supported(void);
 
 /* VM, slot 0, vCPU 0, run page.  Cleans up after itself on error. */
 int guest_open(struct guest *g);
+/*
+ * The same with the in-kernel irqchip (MINIVMM_CREATE_IRQCHIP between the
+ * VM and its vCPU): a local APIC, an I/O APIC, and HLT handled in the kernel.
+ */
+int guest_open_irqchip(struct guest *g);
 void guest_close(struct guest *g);
 
 /* MINIVMM_SET_USER_MEMORY_REGION; 0 or -errno. */
@@ -125,6 +130,17 @@ int guest_run_until(struct guest *g, uint32_t reason, int skip_port,
 	ASSERT_EQ(0, __r) TH_LOG("MINIVMM_RUN probe: %s", strerror(-__r)); \
 	__r = guest_open(g);						\
 	ASSERT_EQ(0, __r) TH_LOG("guest_open: %s", strerror(-__r));	\
+} while (0)
+
+/* GUEST_OPEN with the in-kernel irqchip. */
+#define GUEST_OPEN_IRQCHIP(g) do {					\
+	int __r = guest_run_supported();				\
+									\
+	if (__r == -ENOTTY)						\
+		SKIP(_exit(255), "MINIVMM_RUN: ENOTTY (no backend)");	\
+	ASSERT_EQ(0, __r) TH_LOG("MINIVMM_RUN probe: %s", strerror(-__r)); \
+	__r = guest_open_irqchip(g);					\
+	ASSERT_EQ(0, __r) TH_LOG("guest_open_irqchip: %s", strerror(-__r)); \
 } while (0)
 
 #define GUEST_START(g, name, mode) do {					\
