@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The APIC timer in TSC-deadline mode (SDM Vol. 3A 11.5.4.1), R14 = guest
+ * TSC ticks per millisecond.  The guest stores
+ *   IRQ_DATA(1)  CPUID.1:ECX (bit 24: TSC-deadline offered),
+ *   IRQ_DATA(2)  a deadline 2 ms ahead, written to IA32_TSC_DEADLINE,
+ *   IRQ_DATA(3)  the MSR read back while armed (the deadline),
+ *   IRQ_DATA(4)  the MSR after the interrupt (0: it disarms itself),
+ *   IRQ_DATA(5), IRQ_DATA(6)  the TSC in the handler, interrupts 1 and 2,
+ *   IRQ_DATA(7)  the TSC before it writes a deadline in the past (the
+ *                TSC of interrupt 1), which must fire at once,
+ *   IRQ_DATA(8)  the MSR after a deadline 1 ms ahead is replaced by 0.
+ * It reports the count twice: after waiting at most 10 ms for the
+ * deadline in the past (2: it fired), and after spinning 3 ms past the
+ * deadline that 0 replaced (still 2: it did not).
+ */
+#include "apic.h"
+
+	.text
+	.code64
+guest_start:
+	IDT_GATE64(VEC_TIMER, timer)
+	APIC_INIT
+	mov	$1, %eax
+	xor	%ecx, %ecx
+	cpuid
+	mov	%rcx, IRQ_DATA(1)
+	movl	$(APIC_TIMER_TSC_DEADLINE | VEC_TIMER), APIC_LVTT(%r15)
+
+	/* 1: 2 ms ahead, sleep until it fires. */
+	RDTSC64
+	lea	(%rax, %r14, 2), %rax
+	mov	%rax, IRQ_DATA(2)
+	WRMSR64(MSR_TSC_DEADLINE)
+	RDMSR64(MSR_TSC_DEADLINE)
+	mov	%rax, IRQ_DATA(3)
+	HLT_UNTIL(IRQ_COUNT, $1)
+	RDMSR64(MSR_TSC_DEADLINE)
+	mov	%rax, IRQ_DATA(4)
+
+	/* 2: in the past, with IF = 1; wait at most 10 ms for it. */
+	RDTSC64
+	mov	%rax, IRQ_DATA(7)
+	mov	IRQ_DATA(5), %rax
+	WRMSR64(MSR_TSC_DEADLINE)
+	RDTSC64
+	imul	$10, %r14, %rcx
+	add	%rax, %rcx
+1:	cmpq	$2, IRQ_COUNT
+	jae	2f
+	RDTSC64
+	cmp	%rcx, %rax
+	jb	1b
+2:	REPORT_MEM(IRQ_COUNT)
+
+	/* 3: 1 ms ahead, then 0: disarmed. */
+	RDTSC64
+	add	%r14, %rax
+	WRMSR64(MSR_TSC_DEADLINE)
+	xor	%eax, %eax
+	WRMSR64(MSR_TSC_DEADLINE)
+	RDMSR64(MSR_TSC_DEADLINE)
+	mov	%rax, IRQ_DATA(8)
+	SPIN_MS(3)
+	REPORT_MEM(IRQ_COUNT)
+	GUEST_END
+
+timer:
+	push	%rax
+	push	%rdx
+	RDTSC64
+	incq	IRQ_COUNT
+	cmpq	$1, IRQ_COUNT
+	jne	1f
+	mov	%rax, IRQ_DATA(5)
+	jmp	2f
+1:	mov	%rax, IRQ_DATA(6)
+2:	APIC_EOI_WRITE
+	pop	%rdx
+	pop	%rax
+	iretq
