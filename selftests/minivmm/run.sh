@@ -36,6 +36,7 @@ hardening_test:300
 vmctl_run_test.sh:600
 netlink_test:300
 netlink_scope_test:300
+irq_test:780
 fuzz_test:400
 module_test:1400
 "
