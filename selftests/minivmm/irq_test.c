@@ -354,7 +354,7 @@ FIXTURE_TEARDOWN(noirq)
  * HLT exits, and the APIC page is unbacked memory (an MMIO exit).  The MMIO
  * read comes last: it stays pending until a RUN completes it.
  */
-TEST_F(noirq, hlt_exits_and_apic_is_mmio)
+TEST_F_TIMEOUT(noirq, hlt_exits_and_apic_is_mmio, 30)
 {
 	struct guest *g = &self->g;
 
@@ -386,7 +386,7 @@ FIXTURE_TEARDOWN(irq)
 }
 
 /* guests/apic_reset.S: the registers' reset values (SDM Vol. 3A 11.4.7.1). */
-TEST_F(irq, reset_state)
+TEST_F_TIMEOUT(irq, reset_state, 30)
 {
 	static const char lvt[][8] = { "timer", "LINT0", "LINT1", "error" };
 	struct guest *g = &self->g;
@@ -527,7 +527,7 @@ TEST_F_TIMEOUT(irq, timer_tsc_deadline, 60)
 }
 
 /* guests/ioapic_edge.S: one interrupt per 0 -> 1 edge, none without one. */
-TEST_F(irq, ioapic_edge)
+TEST_F_TIMEOUT(irq, ioapic_edge, 30)
 {
 	struct guest *g = &self->g;
 	double per_ms = host_tsc_per_ms(_metadata);
@@ -552,7 +552,7 @@ TEST_F(irq, ioapic_edge)
  * the EOI, is delivered again after the EOI while the line stays high, and
  * not after the line went low.
  */
-TEST_F(irq, ioapic_level)
+TEST_F_TIMEOUT(irq, ioapic_level, 30)
 {
 	const uint32_t entry = IOAPIC_LEVEL | VEC_IOAPIC_LEVEL;
 	struct guest *g = &self->g;
@@ -582,7 +582,7 @@ TEST_F(irq, ioapic_level)
 }
 
 /* guests/msi.S: SIGNAL_MSI counts the APICs that took it. */
-TEST_F(irq, msi)
+TEST_F_TIMEOUT(irq, msi, 30)
 {
 	struct guest *g = &self->g;
 	double per_ms = host_tsc_per_ms(_metadata);
@@ -602,7 +602,7 @@ TEST_F(irq, msi)
 }
 
 /* guests/sti_shadow.S: IF = 0 holds an interrupt; STI lets one more run. */
-TEST_F(irq, if_and_sti_shadow)
+TEST_F_TIMEOUT(irq, if_and_sti_shadow, 30)
 {
 	struct guest *g = &self->g;
 	double per_ms = host_tsc_per_ms(_metadata);
@@ -664,7 +664,7 @@ TEST_F_TIMEOUT(irq, hlt_signal_and_immediate_exit, 60)
 }
 
 /* guests/x2apic.S: the steps' reports, (step << 16) | (#GP error code + 1). */
-TEST_F(irq, x2apic)
+TEST_F_TIMEOUT(irq, x2apic, 30)
 {
 	static const struct {
 		uint32_t report;
@@ -812,7 +812,7 @@ TEST_F_TIMEOUT(irq, host_not_starved, 120)
  * it is checked on VMX only.  QEMU before January 2023 also scaled the
  * index by 16 in 64-bit mode (0x702 here), a bug of the emulator.
  */
-TEST_F(irq, not_present_gate)
+TEST_F_TIMEOUT(irq, not_present_gate, 30)
 {
 	const uint32_t want = VEC_NOT_PRESENT << 3 | 2;
 	struct guest *g = &self->g;
@@ -841,7 +841,7 @@ TEST_F(irq, not_present_gate)
  * guests/nmi.S: an NMI MSI reaches a guest with IF = 0 in HLT; a second one,
  * sent while the first handler runs, waits for its IRET.
  */
-TEST_F(irq, nmi)
+TEST_F_TIMEOUT(irq, nmi, 30)
 {
 	struct guest *g = &self->g;
 	struct minivmm_regs regs;
