@@ -550,21 +550,8 @@ u64 mvm_guest_supported_xcr0(struct mvm_vcpu *vcpu);
 int mvm_complete_insn(struct mvm_vcpu *vcpu);
 #if IS_ENABLED(CONFIG_KUNIT)
 const struct minivmm_cpuid_entry2 *mvm_cpuid_supported(u32 *nent);
-void mvm_cpuid_mask(struct minivmm_cpuid_entry2 *e, u64 xcr0);
-const struct minivmm_cpuid_entry2 *
-mvm_cpuid_find(const struct minivmm_cpuid_entry2 *e, u32 nent, u32 function,
-	       u32 index);
-const struct minivmm_cpuid_entry2 *
-mvm_cpuid_lookup(const struct minivmm_cpuid_entry2 *e, u32 nent, u32 function,
-		 u32 index);
-u32 mvm_xsave_size(const struct minivmm_cpuid_entry2 *sup, u32 nsup, u64 xcr0);
-int mvm_cpuid_check(const struct minivmm_cpuid_entry2 *e, u32 nent);
-void mvm_cpuid_filter(const struct minivmm_cpuid_entry2 *sup, u32 nsup,
-		      struct minivmm_cpuid_entry2 *e, u32 nent);
-void mvm_cpuid_fixup(const struct minivmm_cpuid_entry2 *sup, u32 nsup,
-		     struct minivmm_cpuid_entry2 *e, u32 apic_id, u64 cr4,
-		     u64 xcr0);
 #endif
+/* cpuid_rules.c: the rules of a CPUID table, declared in cpuid.h */
 
 /* msr.c: RDMSR/WRMSR/XSETBV exits, MINIVMM_GET/SET_MSRS, XCR0 switching */
 int mvm_emulate_rdmsr(struct mvm_vcpu *vcpu);

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit tests for the CPUID table rules (kmod/cpuid.c): what the supported
- * table holds back, how a MINIVMM_SET_CPUID2 table is checked and brought
- * within it, and which entry a CPUID with a given EAX/ECX reads, including
- * subleaves and leaves out of range.  All on small tables built here,
- * plus one look at this host's real supported table.
+ * KUnit tests for the CPUID table rules (kmod/cpuid_rules.c): what the
+ * supported table holds back, how a MINIVMM_SET_CPUID2 table is checked
+ * and brought within it, and which entry a CPUID with a given EAX/ECX
+ * reads, including subleaves and leaves out of range.  All on small tables
+ * built here, plus one look at this host's real supported table
+ * (kmod/cpuid.c).
  */
 #include <kunit/test.h>
 #include <linux/bits.h>
@@ -12,6 +13,7 @@
 #include <asm/processor-flags.h>
 
 #include "../minivmm.h"
+#include "../cpuid.h"
 
 #define SIG	MINIVMM_CPUID_FLAG_SIGNIFCANT_INDEX
 #define XCR0_AVX512_ALL	(XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM | \
