@@ -19,6 +19,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/uaccess.h>
 #include <asm/cpufeature.h>
 #include <asm/fpu/xcr.h>
@@ -317,6 +318,22 @@ int mvm_complete_insn(struct mvm_vcpu *vcpu)
 	return 0;
 }
 
+/* Whether @vcpu's local APIC is globally enabled (IA32_APIC_BASE bit 11). */
+static bool mvm_cpuid_apic_enabled(struct mvm_vcpu *vcpu)
+{
+	struct mvm_lapic *apic = vcpu->apic;
+	unsigned long flags;
+	u64 base;
+
+	if (!apic)
+		return false;
+	/* Other threads and the timer's hrtimer take it too: irqsave. */
+	spin_lock_irqsave(&apic->lock, flags);
+	base = apic->base;
+	spin_unlock_irqrestore(&apic->lock, flags);
+	return base & MVM_APIC_BASE_ENABLE;
+}
+
 /*
  * The CPUID exit: answer from the vCPU's table, write EAX..EDX (a 32-bit
  * result clears the upper halves of RAX..RDX in 64-bit mode, SDM Vol. 1
@@ -327,6 +344,7 @@ int mvm_emulate_cpuid(struct mvm_vcpu *vcpu)
 	const struct minivmm_cpuid_entry2 *tbl, *e, *sup;
 	struct minivmm_cpuid_entry2 out = {};
 	struct minivmm_sregs sregs;
+	bool apic_enabled = false;
 	u32 n, nsup;
 
 	mvm_stat_exit(vcpu, MVM_EXIT_KIND_CPUID);
@@ -338,14 +356,20 @@ int mvm_emulate_cpuid(struct mvm_vcpu *vcpu)
 	if (e)
 		out = *e;
 
-	/* Only leaf 1 depends on CR4; get_sregs reads the whole set. */
+	/*
+	 * Only leaf 1 depends on CR4 (get_sregs reads the whole set), and
+	 * only leaves 1 and 0x80000001 on IA32_APIC_BASE.
+	 */
 	sregs.cr4 = 0;
 	if (e && e->function == 0x1)
 		mvm_ops->get_sregs(vcpu, &sregs);
+	if (e && (e->function == 0x1 || e->function == 0x80000001))
+		apic_enabled = mvm_cpuid_apic_enabled(vcpu);
 	sup = mvm_cpuid_supported(&nsup);
 	if (e)
 		mvm_cpuid_fixup(sup, nsup, &out, vcpu->id, sregs.cr4,
-				vcpu->guest_xcr0);
+				vcpu->guest_xcr0, vcpu->apic != NULL,
+				apic_enabled);
 
 	vcpu->regs[MVM_RAX] = out.eax;
 	vcpu->regs[MVM_RBX] = out.ebx;

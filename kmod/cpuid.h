@@ -37,6 +37,6 @@ void mvm_cpuid_filter(const struct minivmm_cpuid_entry2 *sup, u32 nsup,
 		      struct minivmm_cpuid_entry2 *e, u32 nent);
 void mvm_cpuid_fixup(const struct minivmm_cpuid_entry2 *sup, u32 nsup,
 		     struct minivmm_cpuid_entry2 *e, u32 apic_id, u64 cr4,
-		     u64 xcr0);
+		     u64 xcr0, bool apic, bool apic_enabled);
 
 #endif /* MINIVMM_CPUID_H */

@@ -15,6 +15,10 @@
  * reaches a guest only after someone has checked that minivmm handles it.
  * Documentation/msrs.rst lists every leaf and the reason for each bit
  * that is held back.
+ *
+ * The local APIC bits are minivmm's own rather than the host's: the
+ * in-kernel APIC emulates them whatever the host's APIC is, and each
+ * guest sees them only with an irqchip.
  */
 #include <linux/bits.h>
 #include <linux/minmax.h>
@@ -52,6 +56,13 @@
 #define L1_ECX_OSXSAVE	BIT(27)
 #define L1_ECX_AVX	(BIT(12) /* FMA */ | BIT(28) /* AVX */ | BIT(29) /* F16C */)
 #define L1_ECX_HV	BIT(31)
+/*
+ * Emulated by the in-kernel local APIC (lapic.c, timer.c), so offered
+ * whatever the host has; mvm_cpuid_fixup() clears them for a vCPU without
+ * one, and APIC while IA32_APIC_BASE disables it.
+ */
+#define L1_ECX_APIC	(BIT(21) /* x2APIC */ | BIT(24) /* TSC-deadline */)
+#define L1_EDX_APIC	BIT(9)	/* APIC */
 
 #define L1_EDX	(BIT(0)  /* FPU */ | BIT(1) /* VME */ | BIT(2) /* DE */ |	\
 		 BIT(3)  /* PSE */ | BIT(4) /* TSC */ | BIT(5) /* MSR */ |	\
@@ -97,9 +108,13 @@
 		 BIT(6)  /* SSE4A */ | BIT(7) /* misaligned SSE */ |		\
 		 BIT(8)  /* PREFETCHW */ | BIT(21) /* TBM */)
 #define LX1_ECX_AVX	(BIT(11) /* XOP */ | BIT(16) /* FMA4 */)
-/* AMD repeats leaf 1 EDX here; the same bits are held back. */
+/*
+ * AMD repeats leaf 1 EDX here; the same bits are held back.  Its APIC bit
+ * (reserved on Intel, so kept only if the host has it) follows leaf 1's.
+ */
+#define LX1_EDX_APIC	BIT(9)
 #define LX1_EDX	((L1_EDX & ~(BIT(11) | BIT(19) | BIT(25) | BIT(26) |	\
-			     BIT(27) | BIT(28))) |			\
+			     BIT(27) | BIT(28))) | LX1_EDX_APIC |		\
 		 BIT(11) /* SYSCALL */ | BIT(20) /* NX */ |			\
 		 BIT(22) /* MMXEXT */ | BIT(26) /* 1 GiB pages */ |		\
 		 BIT(29) /* LM */ | BIT(30) /* 3DNOWEXT */ | BIT(31) /* 3DNOW */)
@@ -258,8 +273,10 @@ void mvm_cpuid_mask(struct minivmm_cpuid_entry2 *e, u64 xcr0)
 	}
 	for (i = 0; i < 4; i++)
 		*mvm_reg(e, i) &= m[i];
-	if (e->function == 0x1)
-		e->ecx |= L1_ECX_HV;
+	if (e->function == 0x1) {
+		e->ecx |= L1_ECX_HV | L1_ECX_APIC;
+		e->edx |= L1_EDX_APIC;
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(mvm_cpuid_mask);
 
@@ -451,11 +468,20 @@ EXPORT_SYMBOL_IF_KUNIT(mvm_cpuid_filter);
  * The values that depend on the vCPU and on guest state, on an entry
  * CPUID is about to return (SDM Vol. 2A, CPUID): the initial APIC id in
  * leaf 1 EBX[31:24] and leaf 0xb EDX, OSXSAVE (leaf 1 ECX bit 27) mirroring
- * CR4.OSXSAVE, and leaf 0xd.0 EBX, the XSAVE size for the current XCR0.
+ * CR4.OSXSAVE, leaf 0xd.0 EBX, the XSAVE size for the current XCR0, and
+ * the local APIC bits.
+ *
+ * @apic: the vCPU has an in-kernel local APIC (its VM has an irqchip).
+ * Without one there is no APIC, x2APIC or TSC-deadline timer to offer.
+ * @apic_enabled: its IA32_APIC_BASE global enable (bit 11) is set; while
+ * it is clear, leaf 1 EDX.APIC reads 0 (SDM Vol. 3A 11.4.3, "Enabling or
+ * Disabling the Local APIC"), and so does AMD's copy in 0x80000001 EDX.
+ * The table's own bits are never added to: what userspace cleared stays
+ * clear.
  */
 void mvm_cpuid_fixup(const struct minivmm_cpuid_entry2 *sup, u32 nsup,
 		     struct minivmm_cpuid_entry2 *e, u32 apic_id, u64 cr4,
-		     u64 xcr0)
+		     u64 xcr0, bool apic, bool apic_enabled)
 {
 	switch (e->function) {
 	case 0x1:
@@ -463,6 +489,14 @@ void mvm_cpuid_fixup(const struct minivmm_cpuid_entry2 *sup, u32 nsup,
 		e->ecx &= ~L1_ECX_OSXSAVE;
 		if ((e->ecx & L1_ECX_XSAVE) && (cr4 & X86_CR4_OSXSAVE))
 			e->ecx |= L1_ECX_OSXSAVE;
+		if (!apic)
+			e->ecx &= ~L1_ECX_APIC;
+		if (!apic || !apic_enabled)
+			e->edx &= ~L1_EDX_APIC;
+		break;
+	case 0x80000001:
+		if (!apic || !apic_enabled)
+			e->edx &= ~LX1_EDX_APIC;
 		break;
 	case 0xb:
 		e->edx = apic_id;

@@ -3,9 +3,9 @@
  * KUnit tests for the CPUID table rules (kmod/cpuid_rules.c): what the
  * supported table holds back, how a MINIVMM_SET_CPUID2 table is checked
  * and brought within it, and which entry a CPUID with a given EAX/ECX
- * reads, including subleaves and leaves out of range.  All on small tables
- * built here, plus one look at this host's real supported table
- * (kmod/cpuid.c).
+ * reads, including subleaves and leaves out of range, and the local APIC
+ * bits with and without an in-kernel APIC.  All on small tables built
+ * here, plus one look at this host's real supported table (kmod/cpuid.c).
  */
 #include <kunit/test.h>
 #include <linux/bits.h>
@@ -24,6 +24,11 @@
 #define INTEL_EDX	0x49656e69
 #define INTEL_ECX	0x6c65746e
 #define AMD_EBX		0x68747541
+
+/* The local APIC bits: leaf 1 ECX x2APIC and TSC-deadline, EDX APIC. */
+#define X2APIC		BIT(21)
+#define TSC_DEADLINE	BIT(24)
+#define APIC		BIT(9)
 
 static struct minivmm_cpuid_entry2 leaf(u32 fn, u32 idx, u32 flags, u32 a,
 					u32 b, u32 c, u32 d)
@@ -52,13 +57,13 @@ static void cpuid_mask_leaf1(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(3));	/* MONITOR */
 	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(15));	/* PDCM */
 	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(17));	/* PCID */
-	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(21));	/* x2APIC */
-	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(24));	/* TSC deadline */
+	KUNIT_EXPECT_TRUE(test, e.ecx & X2APIC);	/* in-kernel APIC */
+	KUNIT_EXPECT_TRUE(test, e.ecx & TSC_DEADLINE);
 	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(27));	/* OSXSAVE: dynamic */
 	KUNIT_EXPECT_TRUE(test, e.ecx & BIT(26));	/* XSAVE */
 	KUNIT_EXPECT_TRUE(test, e.ecx & BIT(28));	/* AVX */
 	KUNIT_EXPECT_TRUE(test, e.ecx & BIT(0));	/* SSE3 */
-	KUNIT_EXPECT_FALSE(test, e.edx & BIT(9));	/* APIC */
+	KUNIT_EXPECT_TRUE(test, e.edx & APIC);
 	KUNIT_EXPECT_FALSE(test, e.edx & BIT(7));	/* MCE */
 	KUNIT_EXPECT_FALSE(test, e.edx & BIT(14));	/* MCA */
 	KUNIT_EXPECT_FALSE(test, e.edx & BIT(21));	/* DS */
@@ -79,6 +84,12 @@ static void cpuid_mask_leaf1(struct kunit *test)
 	mvm_cpuid_mask(&e, 0);
 	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(26));
 	KUNIT_EXPECT_TRUE(test, e.ecx & BIT(31));
+
+	/* The APIC bits are emulated: offered even if the host lacks them. */
+	e = leaf(1, 0, 0, 0x906ea, 0, 0, 0);
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.ecx, (u32)(BIT(31) | X2APIC | TSC_DEADLINE));
+	KUNIT_EXPECT_EQ(test, e.edx, (u32)APIC);
 }
 
 static void cpuid_mask_leaf7(struct kunit *test)
@@ -151,6 +162,10 @@ static void cpuid_mask_other_leaves(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, e.edx & BIT(29));	/* LM */
 	KUNIT_EXPECT_TRUE(test, e.edx & BIT(20));	/* NX */
 	KUNIT_EXPECT_TRUE(test, e.edx & BIT(11));	/* SYSCALL */
+	KUNIT_EXPECT_TRUE(test, e.edx & APIC);		/* AMD's copy */
+	e = leaf(0x80000001, 0, 0, 0, 0, 0, 0);		/* Intel: reserved */
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.edx, 0u);
 
 	e = ones(0x80000008, 0, 0);
 	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
@@ -210,7 +225,8 @@ static const struct minivmm_cpuid_entry2 sup[] = {
 	{ .function = 0, .eax = 0xd, .ebx = INTEL_EBX, .ecx = INTEL_ECX,
 	  .edx = INTEL_EDX },
 	{ .function = 1, .eax = 0x906ea, .ebx = 0x00100800,
-	  .ecx = BIT(31) | BIT(28) | BIT(26) | BIT(0), .edx = BIT(0) | BIT(25) },
+	  .ecx = BIT(31) | BIT(28) | BIT(26) | TSC_DEADLINE | X2APIC | BIT(0),
+	  .edx = BIT(0) | BIT(25) | APIC },
 	{ .function = 4, .index = 0, .flags = SIG, .eax = 0x121 },
 	{ .function = 7, .index = 0, .flags = SIG, .eax = 1, .ebx = BIT(5) },
 	{ .function = 7, .index = 1, .flags = SIG, .eax = BIT(4) },
@@ -317,30 +333,80 @@ static void cpuid_fixup_rules(struct kunit *test)
 	u32 n = ARRAY_SIZE(sup);
 	struct minivmm_cpuid_entry2 e = sup[1];
 
-	mvm_cpuid_fixup(sup, n, &e, 3, 0, XFEATURE_MASK_FP);
+	mvm_cpuid_fixup(sup, n, &e, 3, 0, XFEATURE_MASK_FP, true, true);
 	KUNIT_EXPECT_EQ(test, e.ebx, 0x03100800u);
 	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(27));
-	mvm_cpuid_fixup(sup, n, &e, 0, X86_CR4_OSXSAVE, XFEATURE_MASK_FP);
+	mvm_cpuid_fixup(sup, n, &e, 0, X86_CR4_OSXSAVE, XFEATURE_MASK_FP,
+			true, true);
 	KUNIT_EXPECT_EQ(test, e.ebx, 0x00100800u);
 	KUNIT_EXPECT_TRUE(test, e.ecx & BIT(27));
 
 	/* OSXSAVE only with XSAVE. */
 	e.ecx &= ~BIT(26);
-	mvm_cpuid_fixup(sup, n, &e, 0, X86_CR4_OSXSAVE, XFEATURE_MASK_FP);
+	mvm_cpuid_fixup(sup, n, &e, 0, X86_CR4_OSXSAVE, XFEATURE_MASK_FP,
+			true, true);
 	KUNIT_EXPECT_FALSE(test, e.ecx & BIT(27));
 
 	e = leaf(0xb, 1, SIG, 0, 1, 0x201, 0);
-	mvm_cpuid_fixup(sup, n, &e, 5, 0, 1);
+	mvm_cpuid_fixup(sup, n, &e, 5, 0, 1, true, true);
 	KUNIT_EXPECT_EQ(test, e.edx, 5u);
 
 	/* The XSAVE size follows the guest's XCR0. */
 	e = sup[5];
-	mvm_cpuid_fixup(sup, n, &e, 0, 0, XFEATURE_MASK_FPSSE);
+	mvm_cpuid_fixup(sup, n, &e, 0, 0, XFEATURE_MASK_FPSSE, true, true);
 	KUNIT_EXPECT_EQ(test, e.ebx, 576u);
 	mvm_cpuid_fixup(sup, n, &e, 0, 0, XFEATURE_MASK_FPSSE |
-			XFEATURE_MASK_YMM);
+			XFEATURE_MASK_YMM, true, true);
 	KUNIT_EXPECT_EQ(test, e.ebx, 832u);
 	KUNIT_EXPECT_EQ(test, mvm_xsave_size(sup, n, XFEATURE_MASK_FP), 576u);
+}
+
+/*
+ * The local APIC bits at CPUID time: all three only with an in-kernel
+ * APIC; APIC (leaf 1 EDX bit 9, and AMD's copy) only while IA32_APIC_BASE
+ * enables it; never one the table lacks.
+ */
+static void cpuid_fixup_apic(struct kunit *test)
+{
+	static const struct {
+		bool apic, enabled;
+		u32 ecx, edx;		/* the APIC bits left */
+	} t[] = {
+		{ false, false, 0, 0 },
+		{ false, true, 0, 0 },	/* no APIC: "enabled" means nothing */
+		{ true, false, X2APIC | TSC_DEADLINE, 0 },
+		{ true, true, X2APIC | TSC_DEADLINE, APIC },
+	};
+	u32 n = ARRAY_SIZE(sup);
+	struct minivmm_cpuid_entry2 e;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		e = sup[1];
+		mvm_cpuid_fixup(sup, n, &e, 0, 0, XFEATURE_MASK_FP,
+				t[i].apic, t[i].enabled);
+		KUNIT_EXPECT_EQ_MSG(test, e.ecx & (X2APIC | TSC_DEADLINE),
+				    t[i].ecx, "case %zu", i);
+		KUNIT_EXPECT_EQ_MSG(test, e.edx & APIC, t[i].edx, "case %zu", i);
+		/* Nothing else moves. */
+		KUNIT_EXPECT_EQ(test, e.ecx & ~(X2APIC | TSC_DEADLINE),
+				sup[1].ecx & ~(X2APIC | TSC_DEADLINE));
+		KUNIT_EXPECT_EQ(test, e.edx & ~APIC, sup[1].edx & ~APIC);
+
+		e = leaf(0x80000001, 0, 0, 0, 0, 0, BIT(29) | APIC);
+		mvm_cpuid_fixup(sup, n, &e, 0, 0, XFEATURE_MASK_FP,
+				t[i].apic, t[i].enabled);
+		KUNIT_EXPECT_EQ_MSG(test, e.edx, BIT(29) | t[i].edx,
+				    "case %zu", i);
+	}
+
+	/* Cleared by SET_CPUID2: an irqchip does not bring them back. */
+	e = sup[1];
+	e.ecx &= ~(X2APIC | TSC_DEADLINE);
+	e.edx &= ~APIC;
+	mvm_cpuid_fixup(sup, n, &e, 0, 0, XFEATURE_MASK_FP, true, true);
+	KUNIT_EXPECT_FALSE(test, e.ecx & (X2APIC | TSC_DEADLINE));
+	KUNIT_EXPECT_FALSE(test, e.edx & APIC);
 }
 
 /* This host's supported table keeps minivmm's promises. */
@@ -361,6 +427,10 @@ static void cpuid_supported_table(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, e);
 	KUNIT_EXPECT_TRUE(test, e->ecx & BIT(31));
 	KUNIT_EXPECT_FALSE(test, e->ecx & (BIT(5) | BIT(27)));
+	/* Whatever this host's own APIC offers. */
+	KUNIT_EXPECT_EQ(test, e->ecx & (X2APIC | TSC_DEADLINE),
+			(u32)(X2APIC | TSC_DEADLINE));
+	KUNIT_EXPECT_TRUE(test, e->edx & APIC);
 	e = mvm_cpuid_find(s, n, 0x80000001, 0);
 	if (e)
 		KUNIT_EXPECT_FALSE(test, e->ecx & BIT(2));
@@ -394,6 +464,7 @@ static struct kunit_case cpuid_cases[] = {
 	KUNIT_CASE(cpuid_filter_rules),
 	KUNIT_CASE(cpuid_lookup_rules),
 	KUNIT_CASE(cpuid_fixup_rules),
+	KUNIT_CASE(cpuid_fixup_apic),
 	KUNIT_CASE(cpuid_supported_table),
 	{}
 };
