@@ -24,6 +24,7 @@
 #include <asm/cpufeature.h>
 #include <asm/fpu/xcr.h>
 #include <asm/processor.h>
+#include <asm/tsc.h>
 
 #include <linux/minivmm.h>
 
@@ -36,7 +37,7 @@ struct mvm_cpuid {
 	struct minivmm_cpuid_entry2 entries[];
 };
 
-/* Room for the supported table; it needs about 35 entries. */
+/* Room for the supported table; it needs about 40 entries. */
 #define MVM_CPUID_SUPPORTED_MAX	64
 
 /*
@@ -88,19 +89,47 @@ static u64 mvm_host_offered_xcr0(void)
 	return xcr0;
 }
 
-static void mvm_sup_add(u32 function, u32 index, u32 flags)
+/* A new zeroed entry at the end of the supported table, or NULL. */
+static struct minivmm_cpuid_entry2 *mvm_sup_new(u32 function, u32 index,
+						u32 flags)
 {
 	struct minivmm_cpuid_entry2 *e;
 
 	if (WARN_ON_ONCE(mvm_sup.nent >= MVM_CPUID_SUPPORTED_MAX))
-		return;
+		return NULL;
 	e = &mvm_sup.entries[mvm_sup.nent++];
 	memset(e, 0, sizeof(*e));
 	e->function = function;
 	e->index = index;
 	e->flags = flags;
+	return e;
+}
+
+/* A host leaf, reduced to what minivmm offers. */
+static void mvm_sup_add(u32 function, u32 index, u32 flags)
+{
+	struct minivmm_cpuid_entry2 *e = mvm_sup_new(function, index, flags);
+
+	if (!e)
+		return;
 	cpuid_count(function, index, &e->eax, &e->ebx, &e->ecx, &e->edx);
 	mvm_cpuid_mask(e, mvm_sup.xcr0);
+}
+
+/*
+ * One of minivmm's time leaves, from the host kernel's tsc_khz as it is
+ * when the table is built.  The kernel refines its first figure once,
+ * about a second after boot (tsc_refine_calibration_work()), normally
+ * long before a VM exists.  A host whose TSC rate follows the CPU's clock
+ * (no constant TSC, gone from x86-64 CPUs for years) has no one rate to
+ * report: its guests get the rate of that moment.
+ */
+static void mvm_sup_add_time(u32 function)
+{
+	struct minivmm_cpuid_entry2 *e = mvm_sup_new(function, 0, 0);
+
+	if (e)
+		mvm_cpuid_time(e, tsc_khz);
 }
 
 static void mvm_sup_build(void)
@@ -109,7 +138,8 @@ static void mvm_sup_build(void)
 
 	mvm_sup.xcr0 = mvm_host_offered_xcr0();
 	mvm_sup.nent = 0;
-	max = min_t(u32, cpuid_eax(0), MVM_CPUID_MAX_BASIC);
+	/* The host's highest basic leaf: which of its leaves exist. */
+	max = cpuid_eax(0);
 
 	mvm_sup_add(0x0, 0, 0);
 	if (max >= 0x1)
@@ -144,8 +174,13 @@ static void mvm_sup_build(void)
 				mvm_sup_add(0xd, i, SIG_INDEX);
 	}
 
+	/* minivmm's own, whatever the host has: leaf 0 EAX covers them. */
+	mvm_sup_add_time(MVM_CPUID_TSC);
+	mvm_sup_add_time(MVM_CPUID_FREQ);
+
 	mvm_sup_add(MVM_CPUID_HV_BASE, 0, 0);
-	mvm_sup_add(MVM_CPUID_HV_MAX, 0, 0);
+	mvm_sup_add(MVM_CPUID_HV_FEATURES, 0, 0);
+	mvm_sup_add_time(MVM_CPUID_HV_TIMING);
 
 	ext = cpuid_eax(0x80000000);
 	if (ext >= 0x80000000 && ext < 0x8000ffff) {

@@ -15,16 +15,27 @@
 
 #define SIG_INDEX	MINIVMM_CPUID_FLAG_SIGNIFCANT_INDEX
 
-/* The highest leaves minivmm offers (each capped by the host's). */
-#define MVM_CPUID_MAX_BASIC	0xd
+/*
+ * The highest leaves minivmm offers.  The extended range is capped by the
+ * host's; the basic range always reaches 0x16, because minivmm fills the
+ * time leaves 0x15 and 0x16 itself, whatever the host has there.
+ */
+#define MVM_CPUID_MAX_BASIC	0x16
 #define MVM_CPUID_MAX_EXT	0x80000008
-#define MVM_CPUID_HV_BASE	0x40000000
-#define MVM_CPUID_HV_MAX	0x40000001
+
+/* The leaves minivmm defines itself. */
+#define MVM_CPUID_TSC		0x15	/* TSC/crystal ratio, crystal Hz */
+#define MVM_CPUID_FREQ		0x16	/* base, max and bus MHz */
+#define MVM_CPUID_HV_BASE	0x40000000	/* highest leaf, signature */
+#define MVM_CPUID_HV_FEATURES	0x40000001	/* none */
+#define MVM_CPUID_HV_TIMING	0x40000010	/* TSC and APIC bus kHz */
+#define MVM_CPUID_HV_MAX	MVM_CPUID_HV_TIMING
 
 /* Leaf 1 ECX: XSAVE, which XSETBV and the guest's XCR0 follow. */
 #define L1_ECX_XSAVE	BIT(26)
 
 void mvm_cpuid_mask(struct minivmm_cpuid_entry2 *e, u64 xcr0);
+void mvm_cpuid_time(struct minivmm_cpuid_entry2 *e, u32 khz);
 const struct minivmm_cpuid_entry2 *
 mvm_cpuid_find(const struct minivmm_cpuid_entry2 *e, u32 nent, u32 function,
 	       u32 index);

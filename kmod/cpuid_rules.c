@@ -16,11 +16,15 @@
  * Documentation/msrs.rst lists every leaf and the reason for each bit
  * that is held back.
  *
- * The local APIC bits are minivmm's own rather than the host's: the
- * in-kernel APIC emulates them whatever the host's APIC is, and each
- * guest sees them only with an irqchip.
+ * A few answers are minivmm's own rather than the host's: the local APIC
+ * bits (the in-kernel APIC emulates them whatever the host's APIC is;
+ * each guest sees them only with an irqchip) and the time leaves 0x15,
+ * 0x16 and 0x40000010, which tell a guest the rates of its TSC and of its
+ * APIC timer so that it need not calibrate them against another clock.
  */
 #include <linux/bits.h>
+#include <linux/build_bug.h>
+#include <linux/limits.h>
 #include <linux/minmax.h>
 #include <linux/string.h>
 #include <asm/page.h>
@@ -30,6 +34,7 @@
 #include <linux/minivmm.h>
 
 #include "cpuid.h"
+#include "irq.h"
 #include "kunit_compat.h"
 
 /*
@@ -128,7 +133,7 @@ enum mvm_cpuid_rule {
 	MVM_MIN,	/* a highest leaf: userspace's, at most the supported */
 	MVM_BYTES_MIN,	/* four byte-sized limits, each capped the same way */
 	MVM_USER,	/* information minivmm does not act on: userspace's */
-	MVM_HOST,	/* sizes and offsets the hardware fixes: the supported */
+	MVM_HOST,	/* sizes, offsets, clock rates: the supported */
 };
 
 #define ANY_INDEX	(~0u)
@@ -151,8 +156,15 @@ static const struct mvm_cpuid_leaf_rule {
 	{ 0xd, 0, { MVM_AND, MVM_HOST, MVM_HOST, MVM_AND } },
 	{ 0xd, 1, { MVM_AND, MVM_HOST, MVM_AND, MVM_AND } },
 	{ 0xd, ANY_INDEX, { MVM_HOST, MVM_HOST, MVM_HOST, MVM_HOST } },
+	/*
+	 * The rates the guest's TSC and APIC timer really count at: userspace
+	 * may leave the leaves out (they read 0) but not change them.
+	 */
+	{ 0x15, ANY_INDEX, { MVM_HOST, MVM_HOST, MVM_HOST, MVM_HOST } },
+	{ 0x16, ANY_INDEX, { MVM_HOST, MVM_HOST, MVM_HOST, MVM_HOST } },
 	{ 0x40000000, ANY_INDEX, { MVM_MIN, MVM_USER, MVM_USER, MVM_USER } },
 	{ 0x40000001, ANY_INDEX, { MVM_AND, MVM_AND, MVM_AND, MVM_AND } },
+	{ 0x40000010, ANY_INDEX, { MVM_HOST, MVM_HOST, MVM_HOST, MVM_HOST } },
 	{ 0x80000000, ANY_INDEX, { MVM_MIN, MVM_USER, MVM_USER, MVM_USER } },
 	{ 0x80000001, ANY_INDEX, { MVM_USER, MVM_USER, MVM_AND, MVM_AND } },
 	{ 0x80000002, ANY_INDEX, { MVM_USER, MVM_USER, MVM_USER, MVM_USER } },
@@ -182,7 +194,8 @@ static u32 mvm_reg_val(const struct minivmm_cpuid_entry2 *e, int i)
  * Clear what minivmm does not offer from a host leaf, in place.  @xcr0 is
  * the XCR0 mask offered (mvm_supported_xcr0(), 0 without XSAVE); XSAVE,
  * AVX and AVX-512 flags go with their state.  Leaves minivmm does not
- * offer at all become zero.
+ * offer at all become zero, and so do the host's time leaves (0x15,
+ * 0x16, 0x4000xxxx): minivmm's own replace them (mvm_cpuid_time()).
  */
 void mvm_cpuid_mask(struct minivmm_cpuid_entry2 *e, u64 xcr0)
 {
@@ -194,7 +207,7 @@ void mvm_cpuid_mask(struct minivmm_cpuid_entry2 *e, u64 xcr0)
 
 	switch (e->function) {
 	case 0x0:
-		e->eax = min_t(u32, e->eax, MVM_CPUID_MAX_BASIC);
+		e->eax = MVM_CPUID_MAX_BASIC;
 		return;
 	case 0x1:
 		/* The APIC id is per vCPU, set on each CPUID. */
@@ -279,6 +292,135 @@ void mvm_cpuid_mask(struct minivmm_cpuid_entry2 *e, u64 xcr0)
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(mvm_cpuid_mask);
+
+/* |p/q - k/d| scaled by q*d: how far p/q is from k/d, for comparisons. */
+static u64 mvm_ratio_err(u64 p, u64 q, u64 k, u64 d)
+{
+	u64 a = p * d, b = k * q;
+
+	return a > b ? a - b : b - a;
+}
+
+/*
+ * Leaf 0x15's TSC/crystal ratio, numerator @num (EBX) over denominator
+ * @den (EAX), for a TSC of @khz kHz and a crystal of MVM_APIC_BUS_HZ: the
+ * fraction closest to the exact ratio @khz * 1000 / MVM_APIC_BUS_HZ whose
+ * numerator is at most @max_num.
+ *
+ * The limit is the guest's, not the SDM's: Linux (native_calibrate_tsc())
+ * computes crystal kHz * EBX / EAX in 32 bits, so with a 1 GHz crystal
+ * (10^6 kHz) any EBX above 4294 overflows and the guest believes in a
+ * wildly wrong TSC rate.  The exact ratio, reduced, fits whenever the
+ * TSC's kHz share enough factors with 10^6 (2.1 GHz is 21/10); otherwise
+ * the nearest fraction is at most half a step of 1/4294 of the ratio away
+ * (about 120 ppm at worst, next to a ratio of small integers; below 1 ppm
+ * for nine TSC rates in ten).
+ *
+ * It walks the continued fraction of the ratio.  When the next convergent's
+ * numerator would exceed the limit, the two fractions with a numerator
+ * within it that enclose the ratio are the last convergent and the
+ * largest intermediate fraction before the next one (adjacent in the
+ * Stern-Brocot sense, so nothing with a small enough numerator lies
+ * between them); the closer of the two wins.  An exact ratio ends the walk.
+ * The two are compared by cross-multiplying with mvm_ratio_err(); for
+ * fractions that close to the ratio every product stays below 10^12.
+ */
+static void mvm_tsc_ratio(u32 khz, u32 max_num, u32 *num, u32 *den)
+{
+	const u64 d0 = MVM_APIC_BUS_HZ / 1000;
+	u64 p0 = 0, q0 = 1, p1 = 1, q1 = 0;	/* convergents n-2 and n-1 */
+	u64 n = khz, d = d0, a, m, p, q, t;
+
+	while (d) {
+		a = n / d;
+		if (p0 + a * p1 > max_num) {
+			/* The largest intermediate fraction within the limit. */
+			m = (max_num - p0) / p1;
+			p = p0 + m * p1;
+			q = q0 + m * q1;
+			if (!q1 || mvm_ratio_err(p, q, khz, d0) * q1 <
+				   mvm_ratio_err(p1, q1, khz, d0) * q) {
+				p1 = p;
+				q1 = q;
+			}
+			break;
+		}
+		t = p0 + a * p1;
+		p0 = p1;
+		p1 = t;
+		t = q0 + a * q1;
+		q0 = q1;
+		q1 = t;
+		t = n - a * d;
+		n = d;
+		d = t;
+	}
+	*num = p1;
+	*den = q1;
+}
+
+/*
+ * minivmm's time leaves for a TSC of @khz kHz, the rate of the host's TSC,
+ * at which the guest's TSC counts too (minivmm offsets it and never
+ * scales it).  @e->function selects the leaf; others are left alone.
+ * With @khz 0 (the host kernel does not know its TSC's rate) all three
+ * read 0, and a guest calibrates as it would on hardware without them.
+ *
+ * 0x15 (SDM Vol. 2A, CPUID, "Time Stamp Counter and Nominal Core Crystal
+ * Clock Information Leaf"): EAX/EBX the ratio TSC/crystal
+ * (mvm_tsc_ratio()), ECX the crystal in Hz.  The crystal is the APIC
+ * timer's clock, MVM_APIC_BUS_HZ: a Linux guest sets its APIC timer
+ * period from this ECX.
+ *
+ * 0x16 ("Processor Frequency Information Leaf"): EAX base and EBX maximum
+ * frequency, both the TSC's, and ECX the bus (reference) frequency, in
+ * MHz, bits 15:0 each.
+ *
+ * 0x40000010, the timing leaf several hypervisors define: EAX the TSC and
+ * EBX the APIC bus in kHz, exact, for guests that look for it.
+ */
+void mvm_cpuid_time(struct minivmm_cpuid_entry2 *e, u32 khz)
+{
+	const u32 bus_khz = MVM_APIC_BUS_HZ / 1000;
+	u32 num, den;
+
+	/* ECX holds the crystal in Hz; Linux divides it to whole kHz. */
+	BUILD_BUG_ON(upper_32_bits(MVM_APIC_BUS_HZ) || MVM_APIC_BUS_HZ % 1000);
+
+	switch (e->function) {
+	case MVM_CPUID_TSC:
+	case MVM_CPUID_FREQ:
+	case MVM_CPUID_HV_TIMING:
+		e->eax = 0;
+		e->ebx = 0;
+		e->ecx = 0;
+		e->edx = 0;
+		break;
+	default:
+		return;
+	}
+	if (!khz)
+		return;
+
+	switch (e->function) {
+	case MVM_CPUID_TSC:
+		mvm_tsc_ratio(khz, U32_MAX / bus_khz, &num, &den);
+		e->eax = den;
+		e->ebx = num;
+		e->ecx = MVM_APIC_BUS_HZ;
+		break;
+	case MVM_CPUID_FREQ:
+		e->eax = min_t(u32, khz / 1000, 0xffff);
+		e->ebx = e->eax;
+		e->ecx = min_t(u32, bus_khz / 1000, 0xffff);
+		break;
+	case MVM_CPUID_HV_TIMING:
+		e->eax = khz;
+		e->ebx = bus_khz;
+		break;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(mvm_cpuid_time);
 
 /* The exact entry for @function/@index, or NULL. */
 const struct minivmm_cpuid_entry2 *
