@@ -6,14 +6,19 @@
  * of 1 to 8 bytes to an address with no slot (a read completes into the
  * destination register), HLT, a triple fault (SHUTDOWN), a guest state the
  * hardware refuses (FAIL_ENTRY), CPUID and MSRs handled in the kernel (an
- * unknown MSR is a #GP in the guest), a spinning guest stopped by a
- * signal, immediate_exit, and the exit rates of a CPUID and an OUT loop.
+ * unknown MSR is a #GP in the guest), the local APIC bits of a VM without
+ * an irqchip, the time leaves against the TSC rate measured here, a
+ * spinning guest stopped by a signal, immediate_exit, and the exit rates of
+ * a CPUID and an OUT loop.
  */
 #include "kselftest_harness.h"
 
+#include <math.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/time.h>
 #include <time.h>
+#include <x86intrin.h>
 
 #include "minivmm_util.h"
 #include "guest.h"
@@ -359,6 +364,11 @@ static void guest_cpuid(struct __test_metadata *_metadata, struct guest *g,
 	GUEST_GET_REGS(g, regs);
 }
 
+/* Leaf 1: x2APIC, TSC-deadline (ECX), APIC (EDX). */
+#define CPUID_1_ECX_X2APIC	(1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID_1_EDX_APIC	(1u << 9)
+
 TEST_F(run, cpuid_in_kernel)
 {
 	struct minivmm_cpuid2 *sup = supported_cpuid(_metadata, self->g.sys);
@@ -404,6 +414,155 @@ TEST_F(run, cpuid_set_cpuid2)
 	EXPECT_TRUE(regs.rcx & (1u << 31)) TH_LOG("leaf 1 ECX %#llx", regs.rcx);
 	EXPECT_EQ(leaf1->eax, (uint32_t)regs.rax);
 	free(c);
+}
+
+/*
+ * The supported table offers the three local APIC bits (the in-kernel APIC
+ * emulates them), but a VM without MINIVMM_CREATE_IRQCHIP has no APIC: its
+ * guest reads them as 0, with or without a SET_CPUID2 table that has them.
+ */
+TEST_F(run, cpuid_apic_bits_without_irqchip)
+{
+	struct minivmm_cpuid2 *c = supported_cpuid(_metadata, self->g.sys);
+	struct minivmm_cpuid_entry2 *leaf1 = find_leaf(c, 1);
+	struct minivmm_regs regs;
+	int pass;
+
+	ASSERT_NE(NULL, leaf1);
+	EXPECT_TRUE(leaf1->ecx & CPUID_1_ECX_X2APIC);
+	EXPECT_TRUE(leaf1->ecx & CPUID_1_ECX_TSC_DEADLINE);
+	EXPECT_TRUE(leaf1->edx & CPUID_1_EDX_APIC);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass)
+			ASSERT_EQ(0, ioctl(self->g.vcpu, MINIVMM_SET_CPUID2, c))
+				TH_LOG("MINIVMM_SET_CPUID2: %s", strerror(errno));
+		guest_cpuid(_metadata, &self->g, 1, &regs);
+		EXPECT_FALSE(regs.rcx & (CPUID_1_ECX_X2APIC |
+					 CPUID_1_ECX_TSC_DEADLINE))
+			TH_LOG("pass %d: leaf 1 ECX %#llx", pass, regs.rcx);
+		EXPECT_FALSE(regs.rdx & CPUID_1_EDX_APIC)
+			TH_LOG("pass %d: leaf 1 EDX %#llx", pass, regs.rdx);
+		/* Everything else of the leaf is there. */
+		EXPECT_EQ(leaf1->edx & ~CPUID_1_EDX_APIC, (uint32_t)regs.rdx);
+	}
+	free(c);
+}
+
+/*
+ * The host's TSC rate, measured against CLOCK_MONOTONIC over about 200 ms
+ * on one CPU.  The guest's TSC is the host's plus an offset, so it counts
+ * at this rate too.  0 if the clock fails.
+ */
+static double host_tsc_hz(void)
+{
+	struct timespec t0, t1, pause = { 0, 200 * 1000 * 1000 };
+	uint64_t c0, c1;
+	cpu_set_t set;
+	double dt;
+	int cpu = sched_getcpu();
+
+	if (cpu >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+	}
+	if (clock_gettime(CLOCK_MONOTONIC, &t0))
+		return 0;
+	c0 = __rdtsc();
+	while (nanosleep(&pause, &pause) && errno == EINTR)
+		;
+	c1 = __rdtsc();
+	if (clock_gettime(CLOCK_MONOTONIC, &t1))
+		return 0;
+	dt = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return dt > 0 ? (c1 - c0) / dt : 0;
+}
+
+#define CLOCKSOURCES	"/sys/devices/system/clocksource/clocksource0/available_clocksource"
+
+/* Whether the host kernel has a "tsc" clocksource, which needs tsc_khz. */
+static bool host_has_tsc_clocksource(void)
+{
+	char buf[512];
+
+	if (mvm_read_file(CLOCKSOURCES, buf, sizeof(buf)) < 0)
+		return false;
+	return strstr(buf, "tsc") != NULL;
+}
+
+/*
+ * The time leaves, read by a guest: 0x15's crystal is the APIC timer's
+ * 1 GHz; its ratio EBX/EAX fits the 32-bit arithmetic a Linux guest does
+ * (crystal kHz * EBX) and gives the TSC rate 0x40000010 EAX states in kHz,
+ * to within the ratio's resolution; 0x16 says the same in MHz; and that
+ * rate is within 5% of the TSC rate measured here on the host.  The guest
+ * reads what MINIVMM_GET_SUPPORTED_CPUID reports.
+ */
+TEST_F(run, cpuid_time_leaves)
+{
+	static const uint32_t fn[] = { 0x15, 0x16, 0x40000010 };
+	struct minivmm_cpuid2 *c = supported_cpuid(_metadata, self->g.sys);
+	struct minivmm_regs r[3], regs;
+	struct minivmm_cpuid_entry2 *e;
+	double ratio_hz, measured_hz, khz_hz;
+	uint32_t khz, eax, ebx, ecx;
+	size_t i;
+
+	/* ASSERTs up to the SKIP below, which would hide an EXPECT's failure. */
+	guest_cpuid(_metadata, &self->g, 0, &regs);
+	ASSERT_EQ(0x16, (uint32_t)regs.rax) TH_LOG("highest basic leaf");
+	guest_cpuid(_metadata, &self->g, 0x40000000, &regs);
+	ASSERT_EQ(0x40000010, (uint32_t)regs.rax) TH_LOG("highest hypervisor leaf");
+
+	for (i = 0; i < ARRAY_SIZE(fn); i++) {
+		guest_cpuid(_metadata, &self->g, fn[i], &r[i]);
+		e = find_leaf(c, fn[i]);
+		ASSERT_NE(NULL, e) TH_LOG("leaf %#x not supported", fn[i]);
+		ASSERT_EQ(e->eax, (uint32_t)r[i].rax) TH_LOG("leaf %#x", fn[i]);
+		ASSERT_EQ(e->ebx, (uint32_t)r[i].rbx) TH_LOG("leaf %#x", fn[i]);
+		ASSERT_EQ(e->ecx, (uint32_t)r[i].rcx) TH_LOG("leaf %#x", fn[i]);
+		ASSERT_EQ(e->edx, (uint32_t)r[i].rdx) TH_LOG("leaf %#x", fn[i]);
+	}
+	free(c);
+
+	eax = r[0].rax;
+	ebx = r[0].rbx;
+	ecx = r[0].rcx;
+	khz = r[2].rax;
+	TH_LOG("0x15 %u/%u x %u Hz, 0x16 %llu MHz, 0x40000010 %u kHz",
+	       ebx, eax, ecx, r[1].rax, khz);
+	if (!khz) {
+		/* Only a host kernel without its TSC's rate gives 0s. */
+		ASSERT_FALSE(host_has_tsc_clocksource())
+			TH_LOG("the host runs a tsc clocksource, so it knows tsc_khz");
+		ASSERT_EQ(0, eax | ebx | ecx | (uint32_t)r[1].rax);
+		SKIP(return, "the host kernel does not know its TSC's rate");
+	}
+
+	EXPECT_EQ(1000000000u, ecx);
+	EXPECT_EQ(0, (uint32_t)r[0].rdx);
+	ASSERT_NE(0, eax);
+	ASSERT_NE(0, ebx);
+	EXPECT_GE(UINT32_MAX, (uint64_t)ecx / 1000 * ebx)
+		TH_LOG("a 32-bit guest overflows crystal kHz * %u", ebx);
+	ratio_hz = (double)ecx * ebx / eax;
+	khz_hz = khz * 1000.0;
+	/* EBX <= 4294: a step of 1/4294 of the ratio at most. */
+	EXPECT_GE(khz_hz / 4294, fabs(ratio_hz - khz_hz))
+		TH_LOG("0x15 says %.0f Hz, 0x40000010 %.0f Hz", ratio_hz, khz_hz);
+
+	EXPECT_EQ(khz / 1000, (uint32_t)r[1].rax);	/* base MHz */
+	EXPECT_EQ(khz / 1000, (uint32_t)r[1].rbx);	/* max MHz */
+	EXPECT_EQ(1000, (uint32_t)r[1].rcx);		/* bus MHz */
+	EXPECT_EQ(1000000, (uint32_t)r[2].rbx);		/* APIC bus kHz */
+	EXPECT_EQ(0, (uint32_t)(r[2].rcx | r[2].rdx));
+
+	measured_hz = host_tsc_hz();
+	ASSERT_LT(0, measured_hz);
+	TH_LOG("measured %.0f Hz", measured_hz);
+	EXPECT_GE(measured_hz * 0.05, fabs(ratio_hz - measured_hz))
+		TH_LOG("0x15 says %.0f Hz, the host's TSC runs at %.0f Hz",
+		       ratio_hz, measured_hz);
 }
 
 /*
