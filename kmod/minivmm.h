@@ -196,6 +196,18 @@ struct mvm_vendor_ops {
 	void (*enable_irq_window)(struct mvm_vcpu *vcpu, bool on);
 	void (*enable_nmi_window)(struct mvm_vcpu *vcpu, bool on);
 	void (*sync_tpr)(struct mvm_vcpu *vcpu, u8 tpr, bool tpr_blocks);
+
+	/*
+	 * MINIVMM_GET/SET_VCPU_EVENTS (irqstate.c): the event queued for
+	 * the next entry, the interrupt shadow and NMI blocking.  get fills
+	 * exception, interrupt and nmi.injected/masked (the rest is
+	 * generic); set gets a request irqstate.c has checked (at most one
+	 * event, valid vectors) and applies all of it.
+	 */
+	void (*get_events)(struct mvm_vcpu *vcpu,
+			   struct minivmm_vcpu_events *ev);
+	void (*set_events)(struct mvm_vcpu *vcpu,
+			   const struct minivmm_vcpu_events *ev);
 };
 
 /* One guest memory slot; npages == 0 means the slot is free. */
@@ -311,6 +323,7 @@ struct mvm_vcpu {
 		bool rep;		/* string PIO: REP prefix */
 		u8 addr_bytes;		/* string PIO: address size, 2/4/8 */
 		u8 insn_len;
+		u64 exit_rip;		/* RIP when RUN returned with @complete set */
 	} pending;
 
 	struct mvm_cpuid *cpuid;	/* SET_CPUID2 table, NULL = host default */

@@ -245,10 +245,15 @@ static int mvm_vcpu_run(struct mvm_vcpu *vcpu)
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 	mvm_vcpu_load(vcpu);
 
-	/* Finish the IN or MMIO read the VMM has just served. */
+	/*
+	 * Finish the IN or MMIO read the VMM has just served -- unless the
+	 * VMM has moved RIP since (it restarted the guest elsewhere): the
+	 * instruction is abandoned then, as KVM does, and nothing of it is
+	 * applied to the new state.
+	 */
 	complete = vcpu->complete;
 	vcpu->complete = NULL;
-	if (complete)
+	if (complete && vcpu->rip == vcpu->pending.exit_rip)
 		r = complete(vcpu);
 
 	if (r > 0 && READ_ONCE(run->immediate_exit))
@@ -280,6 +285,8 @@ static int mvm_vcpu_run(struct mvm_vcpu *vcpu)
 	}
 	/* Only exits handled in the kernel count towards the latency. */
 	vcpu->last_exit_ns = 0;
+	/* Where the instruction a completion would finish stands. */
+	vcpu->pending.exit_rip = vcpu->rip;
 	if (r == -EINTR)
 		run->exit_reason = MINIVMM_EXIT_INTR;
 	else if (!r)
@@ -392,13 +399,17 @@ static int mvm_set_sregs(struct mvm_vcpu *vcpu, void __user *argp)
 	return 0;
 }
 
-/* MSR ioctls reach the backend's VMCS/VMCB: load the vCPU around them. */
-static int mvm_msr_ioctl(struct mvm_vcpu *vcpu, void __user *argp, bool set)
+/*
+ * The ioctls that reach the backend's VMCS/VMCB (MSRs, pending events):
+ * load the vCPU around them.
+ */
+static int mvm_loaded_ioctl(struct mvm_vcpu *vcpu, void __user *argp,
+			    int (*fn)(struct mvm_vcpu *, void __user *))
 {
 	int r;
 
 	mvm_vcpu_load(vcpu);
-	r = set ? mvm_set_msrs(vcpu, argp) : mvm_get_msrs(vcpu, argp);
+	r = fn(vcpu, argp);
 	mvm_vcpu_put(vcpu);
 	return r;
 }
@@ -443,10 +454,22 @@ static long mvm_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		r = mvm_set_sregs(vcpu, argp);
 		break;
 	case MINIVMM_GET_MSRS:
-		r = mvm_msr_ioctl(vcpu, argp, false);
+		r = mvm_loaded_ioctl(vcpu, argp, mvm_get_msrs);
 		break;
 	case MINIVMM_SET_MSRS:
-		r = mvm_msr_ioctl(vcpu, argp, true);
+		r = mvm_loaded_ioctl(vcpu, argp, mvm_set_msrs);
+		break;
+	case MINIVMM_GET_LAPIC:
+		r = mvm_get_lapic(vcpu, argp);
+		break;
+	case MINIVMM_SET_LAPIC:
+		r = mvm_set_lapic(vcpu, argp);
+		break;
+	case MINIVMM_GET_VCPU_EVENTS:
+		r = mvm_loaded_ioctl(vcpu, argp, mvm_get_vcpu_events);
+		break;
+	case MINIVMM_SET_VCPU_EVENTS:
+		r = mvm_loaded_ioctl(vcpu, argp, mvm_set_vcpu_events);
 		break;
 	case MINIVMM_SET_CPUID2:
 		r = mvm_set_cpuid(vcpu, argp);
