@@ -90,6 +90,35 @@ TEST_F(run, io_out)
 	}
 }
 
+/*
+ * guests/io_out.S stopped at its first OUT, then the VMM restarts it at its
+ * first instruction.  The OUT it left behind must not complete on the next
+ * RUN (that would move the new RIP on by the OUT's length and start the
+ * guest mid-instruction): the guest runs from exactly where it was put, as
+ * with KVM, and so gives the first OUT again.  It once did not: a second
+ * run of a guest after a report started two bytes in.
+ */
+TEST_F(run, out_then_rip_moved)
+{
+	struct guest *g = &self->g;
+	struct minivmm_regs regs;
+
+	GUEST_START(g, io_out, GUEST_PROT32);
+	GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, io_out_table[0].port,
+		     io_out_table[0].size);
+	GUEST_GET_REGS(g, &regs);
+	regs.rip = GUEST_CODE;
+	regs.rax = 0;
+	GUEST_SET_REGS(g, &regs);
+	GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, io_out_table[0].port,
+		     io_out_table[0].size);
+	EXPECT_EQ(io_out_table[0].value, guest_io_data(g));
+	/* Left alone this time, it completes and goes on to the next one. */
+	GUEST_RUN_IO(g, MINIVMM_EXIT_IO_OUT, io_out_table[1].port,
+		     io_out_table[1].size);
+	EXPECT_EQ(io_out_table[1].value, guest_io_data(g));
+}
+
 /* guests/io_in.S: each IN then HLT; RAX is set before each IN. */
 TEST_F(run, io_in)
 {
