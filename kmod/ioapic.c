@@ -378,6 +378,66 @@ void mvm_ioapic_eoi(struct mvm_vm *vm, u8 vector)
 EXPORT_SYMBOL_IF_KUNIT(mvm_ioapic_eoi);
 
 /*
+ * MINIVMM_GET_IRQCHIP: the state in KVM's layout.  @irr holds each pin's
+ * line level (what IRQ_LINE last set), from which the pending state of
+ * level-triggered pins follows.
+ */
+void mvm_ioapic_get_state(struct mvm_ioapic *ioapic,
+			  struct minivmm_ioapic_state *st)
+{
+	unsigned long flags;
+
+	memset(st, 0, sizeof(*st));
+	spin_lock_irqsave(&ioapic->lock, flags);
+	st->base_address = MVM_IOAPIC_BASE;
+	st->ioregsel = ioapic->ioregsel;
+	st->id = ioapic->id;
+	st->irr = ioapic->line;
+	memcpy(st->redirtbl, ioapic->redir, sizeof(st->redirtbl));
+	spin_unlock_irqrestore(&ioapic->lock, flags);
+}
+
+/*
+ * MINIVMM_SET_IRQCHIP: restore a state.  -EINVAL for another base
+ * address (the I/O APIC does not move), a nonzero pad, bits outside the
+ * registers' or a line level for a pin that does not exist.  Remote IRR is
+ * taken as saved (a level interrupt in service stays so); delivery status
+ * reads 0.  Then every asserted, unmasked level pin without remote IRR
+ * fires, as it would have had its line just risen.
+ */
+int mvm_ioapic_set_state(struct mvm_ioapic *ioapic,
+			 const struct minivmm_ioapic_state *st)
+{
+	unsigned long flags;
+	unsigned int pin;
+
+	BUILD_BUG_ON(ARRAY_SIZE(st->redirtbl) != MVM_IOAPIC_PINS);
+	if (st->base_address != MVM_IOAPIC_BASE || st->pad ||
+	    (st->ioregsel & ~IOAPIC_IOREGSEL_MASK) ||
+	    (st->id & ~IOAPIC_ID_MASK) ||
+	    (st->irr & ~GENMASK(MVM_IOAPIC_PINS - 1, 0)))
+		return -EINVAL;
+	for (pin = 0; pin < MVM_IOAPIC_PINS; pin++)
+		if (st->redirtbl[pin] & ~(REDIR_IMPLEMENTED & ~REDIR_DELIVS))
+			return -EINVAL;
+
+	spin_lock_irqsave(&ioapic->lock, flags);
+	ioapic->ioregsel = st->ioregsel;
+	ioapic->id = st->id;
+	ioapic->line = st->irr;
+	ioapic->irr = 0;
+	for (pin = 0; pin < MVM_IOAPIC_PINS; pin++) {
+		ioapic->redir[pin] = st->redirtbl[pin];
+		if (ioapic_entry_level(st->redirtbl[pin]) &&
+		    (st->irr & BIT(pin)))
+			ioapic->irr |= BIT(pin);
+		ioapic_service_level(ioapic, pin);
+	}
+	spin_unlock_irqrestore(&ioapic->lock, flags);
+	return 0;
+}
+
+/*
  * Out of reset every entry is masked with everything else 0 (3.2.4), and
  * the ID is 0 (3.2.1).  Called from irq.c under vm->lock, before any vCPU
  * exists.

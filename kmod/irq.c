@@ -106,7 +106,7 @@ int mvm_irq_deliver(struct mvm_vm *vm, const struct mvm_irq *irq,
 /*
  * Decode an MSI (SDM Vol. 3A 11.11).  -EINVAL for an address outside the
  * 0xfee00000 window, a nonzero high address (no extended destination ids)
- * or a reserved delivery mode (3).
+ * or a delivery mode 11.11.2 reserves for MSIs (3 and 6: no STARTUP).
  */
 int mvm_msi_to_irq(u32 addr_lo, u32 addr_hi, u32 data, struct mvm_irq *irq)
 {
@@ -118,7 +118,7 @@ int mvm_msi_to_irq(u32 addr_lo, u32 addr_hi, u32 data, struct mvm_irq *irq)
 	irq->vector = data & 0xff;
 	irq->delivery = (data >> 8) & 7;
 	irq->level = data & MSI_DATA_LEVEL;
-	if (irq->delivery == 3)
+	if (irq->delivery == 3 || irq->delivery == MVM_DM_STARTUP)
 		return -EINVAL;
 	return 0;
 }

@@ -11,6 +11,7 @@
  *   irq.c      the irqchip of a VM: creation, interrupt messages (MSI,
  *              I/O APIC, IPI) delivered to local APICs, IRQ_LINE and
  *              SIGNAL_MSI, kicks
+ *   irqstate.c MINIVMM_GET/SET_LAPIC, _IRQCHIP and _VCPU_EVENTS
  *   inject.c   which event a vCPU takes at its next entry, and the
  *              in-kernel HLT
  *
@@ -23,6 +24,8 @@
 #include <linux/hrtimer.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+
+#include <linux/minivmm.h>
 
 struct mvm_vm;
 struct mvm_vcpu;
@@ -174,6 +177,8 @@ void mvm_lapic_ack(struct mvm_lapic *apic, u8 vector);
 void mvm_lapic_set_tpr(struct mvm_vcpu *vcpu, u8 tpr);
 u8 mvm_lapic_get_tpr(struct mvm_vcpu *vcpu);
 void mvm_lapic_timer_irq(struct mvm_lapic *apic);
+void mvm_lapic_get_state(struct mvm_vcpu *vcpu, u8 *regs);
+int mvm_lapic_set_state(struct mvm_vcpu *vcpu, const u8 *regs);
 
 /* The pure register model, on a register page; tests/lapic_kunit.c. */
 u32 mvm_apic_reg(const u8 *regs, unsigned int off);
@@ -191,6 +196,7 @@ void mvm_apic_timer_init(struct mvm_lapic *apic);
 void mvm_apic_timer_stop(struct mvm_lapic *apic);
 void mvm_apic_timer_write(struct mvm_lapic *apic, unsigned int reg, u32 val);
 u32 mvm_apic_timer_current(struct mvm_lapic *apic);
+void mvm_apic_timer_restore(struct mvm_lapic *apic, u32 current_count);
 u64 mvm_apic_tsc_deadline_read(struct mvm_lapic *apic);
 void mvm_apic_tsc_deadline_write(struct mvm_lapic *apic, u64 deadline,
 				 u64 guest_tsc);
@@ -207,6 +213,10 @@ int mvm_ioapic_set_irq(struct mvm_ioapic *ioapic, u32 pin, bool level);
 bool mvm_ioapic_mmio(struct mvm_vm *vm, u64 gpa, unsigned int len,
 		     bool write, u64 *val);
 void mvm_ioapic_eoi(struct mvm_vm *vm, u8 vector);
+void mvm_ioapic_get_state(struct mvm_ioapic *ioapic,
+			  struct minivmm_ioapic_state *st);
+int mvm_ioapic_set_state(struct mvm_ioapic *ioapic,
+			 const struct minivmm_ioapic_state *st);
 /* The pure rules; tests/ioapic_kunit.c. */
 u64 mvm_ioapic_redir_write(u64 old, u32 val, bool high);
 void mvm_ioapic_redir_irq(u64 redir, struct mvm_irq *irq);
@@ -220,6 +230,17 @@ int mvm_irq_deliver(struct mvm_vm *vm, const struct mvm_irq *irq,
 		    struct mvm_lapic *source);
 int mvm_msi_to_irq(u32 addr_lo, u32 addr_hi, u32 data, struct mvm_irq *irq);
 void mvm_vcpu_kick(struct mvm_vcpu *vcpu);
+
+/* irqstate.c */
+int mvm_get_lapic(struct mvm_vcpu *vcpu, void __user *argp);
+int mvm_set_lapic(struct mvm_vcpu *vcpu, void __user *argp);
+int mvm_get_irqchip(struct mvm_vm *vm, void __user *argp);
+int mvm_set_irqchip(struct mvm_vm *vm, void __user *argp);
+int mvm_get_vcpu_events(struct mvm_vcpu *vcpu, void __user *argp);
+int mvm_set_vcpu_events(struct mvm_vcpu *vcpu, void __user *argp);
+#if IS_ENABLED(CONFIG_KUNIT)
+int mvm_vcpu_events_check(const struct minivmm_vcpu_events *ev);
+#endif
 
 /* inject.c */
 void mvm_inject_events(struct mvm_vcpu *vcpu);

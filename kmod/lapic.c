@@ -341,6 +341,7 @@ bool mvm_lapic_match(struct mvm_lapic *apic, const struct mvm_irq *irq,
 	/* Cluster: cluster in bits 7:4, a mask of 4 in 3:0. */
 	return (dest >> 4) == (ldr >> 4) && (dest & ldr & 0xf);
 }
+EXPORT_SYMBOL_IF_KUNIT(mvm_lapic_match);
 
 /* The vector to inject now, or -1; apic->lock taken here. */
 int mvm_lapic_pending_vector(struct mvm_lapic *apic)
@@ -744,6 +745,70 @@ int mvm_lapic_set_base(struct mvm_vcpu *vcpu, u64 val, bool host)
 	spin_unlock_irqrestore(&apic->lock, flags);
 	if (!(val & MVM_APIC_BASE_ENABLE))
 		mvm_apic_timer_stop(apic);
+	set_bit(MVM_REQ_EVENT, &vcpu->requests);
+	return 0;
+}
+
+/*
+ * MINIVMM_GET_LAPIC: the register page, with the timer's current count
+ * filled in (it is computed, not stored).
+ */
+void mvm_lapic_get_state(struct mvm_vcpu *vcpu, u8 *regs)
+{
+	struct mvm_lapic *apic = vcpu->apic;
+	unsigned long flags;
+	u32 count = mvm_apic_timer_current(apic);
+
+	spin_lock_irqsave(&apic->lock, flags);
+	memcpy(regs, apic->regs, MVM_APIC_REGS_SIZE);
+	spin_unlock_irqrestore(&apic->lock, flags);
+	mvm_apic_set_reg(regs, MVM_APIC_TMCCT, count);
+}
+
+/*
+ * MINIVMM_SET_LAPIC: restore a register page, after IA32_APIC_BASE (the
+ * mode says how to read the ID) and before IA32_TSC_DEADLINE, as with KVM.
+ * What the guest could not have written is put right rather than refused:
+ * the version, the PPR (recomputed), the x2APIC ID and LDR (derived from
+ * the vCPU id), the ICR's delivery status and the LVTs' read-only bits.
+ * The timer restarts with the saved current count left in its period.
+ */
+int mvm_lapic_set_state(struct mvm_vcpu *vcpu, const u8 *regs)
+{
+	struct mvm_lapic *apic = vcpu->apic;
+	unsigned long flags;
+	u32 count = mvm_apic_reg(regs, MVM_APIC_TMCCT);
+	u32 id = vcpu->id;
+	int i;
+
+	mvm_apic_timer_stop(apic);
+	spin_lock_irqsave(&apic->lock, flags);
+	memcpy(apic->regs, regs, MVM_APIC_REGS_SIZE);
+	mvm_apic_set_reg(apic->regs, MVM_APIC_VERSION, MVM_APIC_VERSION_VAL);
+	if (mvm_apic_x2(apic)) {
+		mvm_apic_set_reg(apic->regs, MVM_APIC_ID, id);
+		mvm_apic_set_reg(apic->regs, MVM_APIC_LDR,
+				 ((id >> 4) << 16) | BIT(id & 15));
+	} else {
+		mvm_apic_set_reg(apic->regs, MVM_APIC_ID,
+				 mvm_apic_reg(regs, MVM_APIC_ID) & 0xff000000);
+	}
+	mvm_apic_set_reg(apic->regs, MVM_APIC_ICR,
+			 mvm_apic_reg(regs, MVM_APIC_ICR) & ~BIT(12));
+	for (i = 0; i < ARRAY_SIZE(mvm_apic_lvts); i++)
+		mvm_apic_set_reg(apic->regs, mvm_apic_lvts[i],
+				 mvm_apic_reg(regs, mvm_apic_lvts[i]) &
+				 mvm_apic_lvt_mask(mvm_apic_lvts[i]));
+	mvm_apic_set_reg(apic->regs, MVM_APIC_SVR,
+			 mvm_apic_reg(regs, MVM_APIC_SVR) & 0x1ff);
+	mvm_apic_set_reg(apic->regs, MVM_APIC_TDCR,
+			 mvm_apic_reg(regs, MVM_APIC_TDCR) & 0xb);
+	mvm_apic_set_reg(apic->regs, MVM_APIC_TPR,
+			 mvm_apic_reg(regs, MVM_APIC_TPR) & 0xff);
+	mvm_apic_set_reg(apic->regs, MVM_APIC_PPR, mvm_apic_ppr(apic->regs));
+	mvm_apic_set_reg(apic->regs, MVM_APIC_TMCCT, 0);
+	spin_unlock_irqrestore(&apic->lock, flags);
+	mvm_apic_timer_restore(apic, count);
 	set_bit(MVM_REQ_EVENT, &vcpu->requests);
 	return 0;
 }

@@ -203,6 +203,36 @@ rearm:
 	spin_unlock_irqrestore(&apic->lock, flags);
 }
 
+/*
+ * After MINIVMM_SET_LAPIC: run the count the saved registers describe,
+ * @current_count of the initial count being left (0: a one-shot count that
+ * had expired, or a stopped timer).  TSC-deadline mode waits for the
+ * IA32_TSC_DEADLINE write that restores its deadline.
+ */
+void mvm_apic_timer_restore(struct mvm_lapic *apic, u32 current_count)
+{
+	u32 tdcr = mvm_apic_reg(apic->regs, MVM_APIC_TDCR);
+	u32 initial = mvm_apic_reg(apic->regs, MVM_APIC_TMICT);
+	unsigned long flags;
+	u64 left;
+
+	spin_lock_irqsave(&apic->lock, flags);
+	apic->period_ns = 0;
+	apic->tsc_deadline = 0;
+	if (mvm_apic_timer_mode(apic) == MVM_TIMER_TSC_DEADLINE || !initial ||
+	    !current_count)
+		goto out;
+	mvm_apic_timer_load(apic);
+	left = min(mvm_apic_count_ns(min(current_count, initial), tdcr),
+		   apic->period_ns);
+	/* As if loaded (period - left) ago. */
+	apic->start = ktime_sub_ns(ktime_get(), apic->period_ns - left);
+	hrtimer_start(&apic->timer, ktime_add_ns(apic->start, apic->period_ns),
+		      HRTIMER_MODE_ABS_HARD);
+out:
+	spin_unlock_irqrestore(&apic->lock, flags);
+}
+
 /* The current count register (11.5.4): what is left of this period. */
 u32 mvm_apic_timer_current(struct mvm_lapic *apic)
 {

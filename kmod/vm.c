@@ -104,6 +104,10 @@ static long mvm_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return mvm_irq_line(vm, (void __user *)arg);
 	case MINIVMM_SIGNAL_MSI:
 		return mvm_signal_msi(vm, (void __user *)arg);
+	case MINIVMM_GET_IRQCHIP:
+		return mvm_get_irqchip(vm, (void __user *)arg);
+	case MINIVMM_SET_IRQCHIP:
+		return mvm_set_irqchip(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

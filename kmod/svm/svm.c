@@ -445,6 +445,8 @@ static struct mvm_vendor_ops svm_ops = {
 	.enable_irq_window	= svm_enable_irq_window,
 	.enable_nmi_window	= svm_enable_nmi_window,
 	.sync_tpr		= svm_sync_tpr,
+	.get_events		= svm_get_events,
+	.set_events		= svm_set_events,
 };
 
 const struct mvm_vendor_ops *svm_probe(const char **why)

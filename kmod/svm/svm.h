@@ -5,7 +5,8 @@
  *
  *   svm.c      probe, per-CPU on/off, ASIDs, vCPU create/load/enter
  *   vmcb.c     the VMCB's guest state: reset, sregs, MSRs
- *   exit.c     exit handlers, RIP advance, event injection
+ *   exit.c     exit handlers, RIP advance, exceptions and re-injection
+ *   event.c    interrupts and NMIs for the in-kernel irqchip
  *   spec.c     speculative-execution defences: what is on
  *   vmenter.S  the world switch (VMLOAD/VMRUN/VMSAVE)
  *   npt.c      NPT entry encoding
@@ -139,6 +140,9 @@ void svm_inject_nmi(struct mvm_vcpu *vcpu);
 void svm_enable_irq_window(struct mvm_vcpu *vcpu, bool on);
 void svm_enable_nmi_window(struct mvm_vcpu *vcpu, bool on);
 void svm_sync_tpr(struct mvm_vcpu *vcpu, u8 tpr, bool tpr_blocks);
+void svm_get_events(struct mvm_vcpu *vcpu, struct minivmm_vcpu_events *ev);
+void svm_set_events(struct mvm_vcpu *vcpu,
+		    const struct minivmm_vcpu_events *ev);
 
 /* spec.c */
 int svm_show_mitigations(char *buf, int at);

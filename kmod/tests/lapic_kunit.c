@@ -269,6 +269,8 @@ static void lapic_msi(struct kunit *test)
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, mvm_msi_to_irq(0xfee00000, 0, 0x341, &irq),
 			-EINVAL);
+	KUNIT_EXPECT_EQ(test, mvm_msi_to_irq(0xfee00000, 0, 0x641, &irq),
+			-EINVAL);
 }
 
 static struct kunit_case lapic_cases[] = {

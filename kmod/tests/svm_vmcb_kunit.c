@@ -368,22 +368,30 @@ static void svm_vmcb_reinjection(struct kunit *test)
 	/* A #PF whose delivery the exit interrupted is delivered again. */
 	c->exit_int_info = 14 | EVTINJ_EXCEPTION | EVTINJ_VALID | EVTINJ_EV;
 	c->exit_int_info_err = 2;
-	svm_complete_interrupts(&t->svm);
+	svm_complete_interrupts(&t->vcpu);
 	KUNIT_EXPECT_EQ(test, c->event_inj, c->exit_int_info);
 	KUNIT_EXPECT_EQ(test, c->event_inj_err, 2U);
 
 	/* INT3 and INT n run again from RIP instead. */
 	c->exit_int_info = 3 | EVTINJ_EXCEPTION | EVTINJ_VALID;
-	svm_complete_interrupts(&t->svm);
+	svm_complete_interrupts(&t->vcpu);
 	KUNIT_EXPECT_EQ(test, c->event_inj, 0U);
 	c->exit_int_info = 0x80 | EVTINJ_SOFTINT | EVTINJ_VALID;
-	svm_complete_interrupts(&t->svm);
+	svm_complete_interrupts(&t->vcpu);
 	KUNIT_EXPECT_EQ(test, c->event_inj, 0U);
+
+	/* An external interrupt and an NMI the irqchip injected come back. */
+	c->exit_int_info = 0x41 | EVTINJ_VALID;
+	svm_complete_interrupts(&t->vcpu);
+	KUNIT_EXPECT_EQ(test, c->event_inj, (u32)(0x41 | EVTINJ_VALID));
+	c->exit_int_info = 2 | (2 << 8) | EVTINJ_VALID;
+	svm_complete_interrupts(&t->vcpu);
+	KUNIT_EXPECT_EQ(test, c->event_inj, (u32)(2 | (2 << 8) | EVTINJ_VALID));
 
 	/* Nothing pending: a queued event that was delivered is gone. */
 	c->event_inj = 13 | EVTINJ_EXCEPTION | EVTINJ_VALID;
 	c->exit_int_info = 0;
-	svm_complete_interrupts(&t->svm);
+	svm_complete_interrupts(&t->vcpu);
 	KUNIT_EXPECT_EQ(test, c->event_inj, 0U);
 }
 

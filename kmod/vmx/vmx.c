@@ -186,6 +186,8 @@ static struct mvm_vendor_ops vmx_ops = {
 	.enable_irq_window	= vmx_enable_irq_window,
 	.enable_nmi_window	= vmx_enable_nmi_window,
 	.sync_tpr		= vmx_sync_tpr,
+	.get_events		= vmx_get_events,
+	.set_events		= vmx_set_events,
 };
 
 const struct mvm_vendor_ops *vmx_probe(const char **why)

@@ -6,6 +6,7 @@
  *   vmx.c      probe, VMXON/VMXOFF, the ops table
  *   vmcs.c     the VMCS: controls, host and reset state, load/put, VPIDs
  *   exit.c     entering the guest, and the exit handlers
+ *   event.c    interrupts and NMIs for the in-kernel irqchip
  *   regs.c     segments, control registers and MSRs (sregs, get/set_msr)
  *   spec.c     speculative-execution defences: the L1D flush, what is on
  *   vmenter.S  the register switch around VMLAUNCH/VMRESUME
@@ -177,6 +178,9 @@ void vmx_inject_nmi(struct mvm_vcpu *vcpu);
 void vmx_enable_irq_window(struct mvm_vcpu *vcpu, bool on);
 void vmx_enable_nmi_window(struct mvm_vcpu *vcpu, bool on);
 void vmx_sync_tpr(struct mvm_vcpu *vcpu, u8 tpr, bool tpr_blocks);
+void vmx_get_events(struct mvm_vcpu *vcpu, struct minivmm_vcpu_events *ev);
+void vmx_set_events(struct mvm_vcpu *vcpu,
+		    const struct minivmm_vcpu_events *ev);
 
 /* regs.c */
 void vmx_get_sregs(struct mvm_vcpu *vcpu, struct minivmm_sregs *sregs);

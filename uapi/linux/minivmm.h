@@ -126,10 +126,39 @@ struct minivmm_msi {
 /*
  * Deliver an MSI.  Returns the number of local APICs that accepted it (0:
  * none matched the destination, or each had it masked), -EINVAL for an
- * address outside 0xfee00000-0xfeefffff or a reserved delivery mode,
+ * address outside 0xfee00000-0xfeefffff or a reserved delivery mode (3, 6),
  * -ENXIO without an irqchip.
  */
 #define MINIVMM_SIGNAL_MSI	_IOW(MINIVMM_IO, 0x25, struct minivmm_msi)
+
+/* The I/O APIC's state.  Same layout as KVM's struct kvm_ioapic_state. */
+struct minivmm_ioapic_state {
+	__u64 base_address;	/* 0xfec00000, the only one */
+	__u32 ioregsel;		/* bits 7:0 */
+	__u32 id;		/* IOAPICID: bits 27:24 */
+	__u32 irr;		/* each pin's line level (IRQ_LINE) */
+	__u32 pad;		/* must be 0 */
+	__u64 redirtbl[24];	/* redirection entries, remote IRR included */
+};
+
+#define MINIVMM_IRQCHIP_IOAPIC	2	/* KVM's number; there are no PICs */
+
+/* Same layout as KVM's struct kvm_irqchip. */
+struct minivmm_irqchip {
+	__u32 chip_id;		/* MINIVMM_IRQCHIP_IOAPIC */
+	__u32 pad;		/* must be 0 */
+	union {
+		char dummy[512];	/* set: must be 0 past the state */
+		struct minivmm_ioapic_state ioapic;
+	} chip;
+};
+
+/*
+ * Read or restore the I/O APIC (Documentation/api.rst), for pausing,
+ * snapshotting and migrating a VM.  -ENXIO without an irqchip.
+ */
+#define MINIVMM_GET_IRQCHIP	_IOWR(MINIVMM_IO, 0x29, struct minivmm_irqchip)
+#define MINIVMM_SET_IRQCHIP	_IOW(MINIVMM_IO, 0x2a, struct minivmm_irqchip)
 
 /* ioctls on a vCPU fd */
 
@@ -258,6 +287,67 @@ struct minivmm_cpuid2 {
  * or, with an AMD vendor string, as 0; a missing leaf below it reads 0.
  */
 #define MINIVMM_SET_CPUID2	_IOW(MINIVMM_IO, 0x6b, struct minivmm_cpuid2)
+
+/*
+ * The local APIC's register page in the xAPIC layout (SDM Vol. 3A Table
+ * 11-1).  Same layout as KVM's struct kvm_lapic_state.
+ */
+struct minivmm_lapic_state {
+	__u8 regs[1024];
+};
+
+#define MINIVMM_GET_LAPIC	_IOR(MINIVMM_IO, 0x6c, struct minivmm_lapic_state)
+#define MINIVMM_SET_LAPIC	_IOW(MINIVMM_IO, 0x6d, struct minivmm_lapic_state)
+
+/*
+ * The events a vCPU holds between entries.  Same layout as KVM's
+ * struct kvm_vcpu_events; the SMM, triple-fault and payload fields are
+ * not used and must be 0.
+ */
+struct minivmm_vcpu_events {
+	struct {
+		__u8 injected;	/* queued for the next entry */
+		__u8 nr;	/* vector, below 32, not 2 */
+		__u8 has_error_code;
+		__u8 pending;	/* set: the same as injected; get: 0 */
+		__u32 error_code;
+	} exception;
+	struct {
+		__u8 injected;	/* taken from the local APIC, not yet delivered */
+		__u8 nr;
+		__u8 soft;	/* must be 0 */
+		__u8 shadow;	/* MINIVMM_SHADOW_* */
+	} interrupt;
+	struct {
+		__u8 injected;	/* queued for the next entry */
+		__u8 pending;	/* raised, not yet injected */
+		__u8 masked;	/* the guest blocks NMIs (in its handler) */
+		__u8 pad;
+	} nmi;
+	__u32 sipi_vector;	/* must be 0 */
+	__u32 flags;		/* MINIVMM_VCPUEVENT_VALID_* */
+	struct {
+		__u8 smm, pending, smm_inside_nmi, latched_init;
+	} smi;			/* must be 0 */
+	struct {
+		__u8 pending;
+	} triple_fault;		/* must be 0 */
+	__u8 reserved[26];	/* must be 0 */
+	__u8 exception_has_payload;	/* must be 0 */
+	__u64 exception_payload;	/* must be 0 */
+};
+
+/* interrupt.shadow: blocking by MOV SS / by STI (KVM's values). */
+#define MINIVMM_SHADOW_MOV_SS		(1u << 0)
+#define MINIVMM_SHADOW_STI		(1u << 1)
+
+/* flags: which optional fields SET_VCPU_EVENTS takes (KVM's bits). */
+#define MINIVMM_VCPUEVENT_VALID_NMI_PENDING	(1u << 0)
+#define MINIVMM_VCPUEVENT_VALID_SHADOW		(1u << 2)
+
+/* -ENXIO for a vCPU without an in-kernel local APIC (LAPIC ioctls). */
+#define MINIVMM_GET_VCPU_EVENTS	_IOR(MINIVMM_IO, 0x6e, struct minivmm_vcpu_events)
+#define MINIVMM_SET_VCPU_EVENTS	_IOW(MINIVMM_IO, 0x6f, struct minivmm_vcpu_events)
 
 #define MINIVMM_MAX_MSR_ENTRIES		256
 #define MINIVMM_MAX_CPUID_ENTRIES	256
