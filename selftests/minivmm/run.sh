@@ -37,6 +37,8 @@ vmctl_run_test.sh:600
 netlink_test:300
 netlink_scope_test:300
 irq_test:780
+irq_state_test:200
+irq_bench:400
 fuzz_test:400
 module_test:1400
 "

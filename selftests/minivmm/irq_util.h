@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the irqchip selftests (irq_test.c, irq_state_test.c) share: the
+ * host's TSC rate, driving pins and MSIs, the guests' result slots
+ * (guests/apic.h), loading a guest with its parameters, and a RUN that must
+ * end in a report.  Test-body helpers: include after kselftest_harness.h,
+ * guest.h and guests/apic.h.
+ */
+#ifndef MINIVMM_IRQ_UTIL_H
+#define MINIVMM_IRQ_UTIL_H
+
+#include <signal.h>
+#include <sys/time.h>
+#include <time.h>
+
+#define IOAPIC_PINS	24
+
+/* MSI address and data (SDM Vol. 3A 11.11.1, 11.11.2). */
+#define MSI_ADDR(dest)	(0xfee00000u | (uint32_t)(dest) << 12)
+#define MSI_DM(mode)	((uint32_t)(mode) << 8)
+#define MSI_DM_NMI	MSI_DM(4)
+
+#define NS_PER_MS	1000000.0
+#define PERIOD_NS	1000000		/* the periodic case: 1 ms */
+#define PERIOD_TICKS	10
+#define ONESHOT_NS	2000000
+#define MIN_PERIOD_NS	200000		/* shorter periods are raised to it */
+
+/* How long a RUN may take before the test calls the guest stuck. */
+#define RUN_WATCHDOG_S	5
+
+static inline void nop_handler(int sig)
+{
+	(void)sig;
+}
+
+/* A handler without SA_RESTART: a signal makes MINIVMM_RUN return EINTR. */
+static inline int catch_signal(int sig)
+{
+	struct sigaction sa = { .sa_handler = nop_handler };
+
+	return sigaction(sig, &sa, NULL);
+}
+
+static inline uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static inline uint64_t host_rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/*
+ * Host TSC ticks per millisecond, against CLOCK_MONOTONIC over 100 ms.  The
+ * TSC reads sit inside the clock reads, so a delay between them makes the
+ * rate come out low and guest intervals converted with it look longer:
+ * that can hide a timer a little early, never fail a correct one.
+ */
+static inline double host_tsc_per_ms(struct __test_metadata *_metadata)
+{
+	uint64_t t0, t1, c0, c1;
+	double rate;
+
+	t0 = now_ns();
+	c0 = host_rdtsc();
+	usleep(100000);
+	c1 = host_rdtsc();
+	t1 = now_ns();
+	rate = (double)(c1 - c0) / (t1 - t0) * NS_PER_MS;
+	ASSERT_TRUE(c1 > c0 && t1 > t0 && rate >= 1.0)
+		TH_LOG("TSC %llu -> %llu over %llu ns", (unsigned long long)c0,
+		       (unsigned long long)c1, (unsigned long long)(t1 - t0));
+	printf("# host TSC: %.0f kHz\n", rate);
+	return rate;
+}
+
+static inline int irq_line(int vm, uint32_t irq, uint32_t level)
+{
+	struct minivmm_irq_level l = { .irq = irq, .level = level };
+
+	return ioctl(vm, MINIVMM_IRQ_LINE, &l);
+}
+
+static inline int signal_msi(int vm, uint32_t dest, uint32_t data)
+{
+	struct minivmm_msi msi = { .address_lo = MSI_ADDR(dest), .data = data };
+
+	return ioctl(vm, MINIVMM_SIGNAL_MSI, &msi);
+}
+
+/*
+ * The guest's 64-bit result slot @n (guests/apic.h), read once: in
+ * host_not_starved the guest writes it while this thread reads.
+ */
+static inline uint64_t slot(struct guest *g, int n)
+{
+	return __atomic_load_n((uint64_t *)guest_gpa(g, IRQ_DATA(n), 8),
+			       __ATOMIC_RELAXED);
+}
+
+/* Load @img in long mode with R12, R13 and R14 = guest TSC ticks a ms. */
+static inline void irq_guest_start(struct __test_metadata *_metadata, struct guest *g,
+			    struct guest_image img, uint64_t r12, uint64_t r13,
+			    double tsc_per_ms)
+{
+	struct minivmm_regs regs;
+	int r = guest_start(g, img, GUEST_LONG64);
+
+	ASSERT_EQ(0, r) TH_LOG("guest_start(%s): %s", img.name, strerror(-r));
+	GUEST_GET_REGS(g, &regs);
+	regs.r12 = r12;
+	regs.r13 = r13;
+	regs.r14 = (uint64_t)tsc_per_ms;
+	GUEST_SET_REGS(g, &regs);
+}
+
+#define IRQ_START(g, name, r12, r13, tsc_per_ms)			\
+	irq_guest_start(_metadata, g, GUEST_IMAGE(name), r12, r13, tsc_per_ms)
+
+/*
+ * One RUN that must end in a report (a 4-byte OUT to PORT_REPORT); returns
+ * its value.  Any other exit fails, a HLT exit above all: with the irqchip
+ * the kernel keeps HLT.  A guest still waiting for an interrupt after
+ * RUN_WATCHDOG_S is stopped by SIGALRM (the fixture catches it) and fails
+ * here instead of hanging the case.
+ */
+static inline uint32_t run_report(struct __test_metadata *_metadata, struct guest *g)
+{
+	struct itimerval on = { .it_value = { RUN_WATCHDOG_S, 0 } }, off = {};
+	int r;
+
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &on, NULL));
+	r = guest_run(g);
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &off, NULL));
+	ASSERT_EQ(0, r) {
+		TH_LOG("MINIVMM_RUN: %s%s", strerror(-r), r == -EINTR ?
+		       ": the guest waited for an interrupt that never came" : "");
+		guest_dump(g);
+	}
+	ASSERT_STREQ("IO", guest_exit_name(g->run->exit_reason)) guest_dump(g);
+	ASSERT_EQ(MINIVMM_EXIT_IO_OUT, g->run->io.direction) guest_dump(g);
+	ASSERT_EQ(PORT_REPORT, g->run->io.port) guest_dump(g);
+	ASSERT_EQ(4, g->run->io.size) guest_dump(g);
+	ASSERT_EQ(1, g->run->io.count) guest_dump(g);
+	return guest_io_data(g);
+}
+
+#endif /* MINIVMM_IRQ_UTIL_H */
