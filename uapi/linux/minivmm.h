@@ -59,7 +59,10 @@
 #define MINIVMM_CAP_NR_MEMSLOTS	5	/* memory slots per VM */
 #define MINIVMM_CAP_MAX_VCPUS		6	/* vCPUs per VM; ids are 0..n-1 */
 #define MINIVMM_CAP_IRQCHIP		7	/* I/O APIC pins of MINIVMM_CREATE_IRQCHIP */
-#define MINIVMM_CAP_NR_CAPS		8	/* first unassigned number */
+#define MINIVMM_CAP_IOEVENTFD		8	/* 1: MINIVMM_IOEVENTFD */
+#define MINIVMM_CAP_IRQFD		9	/* 1: MINIVMM_IRQFD, with RESAMPLE */
+#define MINIVMM_CAP_NR_GSIS		10	/* GSIs of MINIVMM_SET_GSI_ROUTING */
+#define MINIVMM_CAP_NR_CAPS		11	/* first unassigned number */
 
 /* Values of MINIVMM_CAP_VENDOR */
 #define MINIVMM_VENDOR_INTEL_VMX	1
@@ -159,6 +162,86 @@ struct minivmm_irqchip {
  */
 #define MINIVMM_GET_IRQCHIP	_IOWR(MINIVMM_IO, 0x29, struct minivmm_irqchip)
 #define MINIVMM_SET_IRQCHIP	_IOW(MINIVMM_IO, 0x2a, struct minivmm_irqchip)
+/*
+ * The device fast paths (Documentation/irq.rst, "Device fast paths").
+ *
+ * An ioeventfd: a guest OUT to a port, or a guest write to an MMIO
+ * address, that signals an eventfd in the kernel instead of exiting to
+ * userspace.  Same layout as KVM's struct kvm_ioeventfd.
+ */
+struct minivmm_ioeventfd {
+	__u64 datamatch;	/* in: the value to match, with DATAMATCH; else 0 */
+	__u64 addr;		/* in: port (PIO) or guest-physical address */
+	__u32 len;		/* in: PIO 1, 2, 4; MMIO 1, 2, 4, 8 or 0 (any) */
+	__s32 fd;		/* in: an eventfd */
+	__u32 flags;		/* in: MINIVMM_IOEVENTFD_* */
+	__u8  pad[36];		/* must be 0 */
+};
+
+#define MINIVMM_IOEVENTFD_DATAMATCH	(1u << 0)	/* only writes of datamatch */
+#define MINIVMM_IOEVENTFD_PIO		(1u << 1)	/* a port, not MMIO */
+#define MINIVMM_IOEVENTFD_DEASSIGN	(1u << 2)	/* remove the one described */
+
+/* Assign or deassign an ioeventfd.  Works without an irqchip. */
+#define MINIVMM_IOEVENTFD	_IOW(MINIVMM_IO, 0x26, struct minivmm_ioeventfd)
+
+/*
+ * An irqfd: a write to an eventfd raises a GSI, routed by the table that
+ * MINIVMM_SET_GSI_ROUTING sets.  Same layout as KVM's struct kvm_irqfd.
+ */
+struct minivmm_irqfd {
+	__u32 fd;		/* in: an eventfd */
+	__u32 gsi;		/* in: below MINIVMM_CAP_NR_GSIS */
+	__u32 flags;		/* in: MINIVMM_IRQFD_* */
+	__u32 resamplefd;	/* in: an eventfd with RESAMPLE; else 0 */
+	__u8  pad[16];		/* must be 0 */
+};
+
+#define MINIVMM_IRQFD_DEASSIGN		(1u << 0)	/* remove (fd, gsi) */
+#define MINIVMM_IRQFD_RESAMPLE		(1u << 1)	/* level: held until EOI */
+
+/* Assign or deassign an irqfd.  -ENXIO without an irqchip. */
+#define MINIVMM_IRQFD		_IOW(MINIVMM_IO, 0x27, struct minivmm_irqfd)
+
+/* Where a GSI goes: an I/O APIC pin or an MSI.  KVM's layouts. */
+struct minivmm_irq_routing_irqchip {
+	__u32 irqchip;		/* MINIVMM_IRQCHIP_IOAPIC */
+	__u32 pin;		/* below MINIVMM_CAP_IRQCHIP */
+};
+
+struct minivmm_irq_routing_msi {
+	__u32 address_lo;	/* as struct minivmm_msi */
+	__u32 address_hi;	/* must be 0 */
+	__u32 data;
+	__u32 devid;		/* must be 0 */
+};
+
+#define MINIVMM_IRQ_ROUTING_IRQCHIP	1
+#define MINIVMM_IRQ_ROUTING_MSI		2
+
+struct minivmm_irq_routing_entry {
+	__u32 gsi;		/* below MINIVMM_CAP_NR_GSIS, once per table */
+	__u32 type;		/* MINIVMM_IRQ_ROUTING_* */
+	__u32 flags;		/* must be 0 */
+	__u32 pad;		/* must be 0 */
+	union {
+		struct minivmm_irq_routing_irqchip irqchip;
+		struct minivmm_irq_routing_msi msi;
+		__u32 pad[8];	/* must be 0 past the member in use */
+	} u;
+};
+
+struct minivmm_irq_routing {
+	__u32 nr;		/* in: entries, at most MINIVMM_CAP_NR_GSIS */
+	__u32 flags;		/* must be 0 */
+	struct minivmm_irq_routing_entry entries[];
+};
+
+/*
+ * Replace the whole GSI routing table.  At MINIVMM_CREATE_IRQCHIP, GSI n
+ * goes to I/O APIC pin n for each pin.  -ENXIO without an irqchip.
+ */
+#define MINIVMM_SET_GSI_ROUTING	_IOW(MINIVMM_IO, 0x28, struct minivmm_irq_routing)
 
 /* ioctls on a vCPU fd */
 

@@ -50,6 +50,15 @@ static const struct info_cap info_caps[] = {
 	[MINIVMM_CAP_IRQCHIP] = {
 		"IRQCHIP", INFO_CAP_COUNT, "I/O APIC pins (in-kernel APICs)",
 		"I/O APIC pins (in-kernel APICs)" },
+	[MINIVMM_CAP_IOEVENTFD] = {
+		"IOEVENTFD", INFO_CAP_BOOL, "guest writes signal eventfds",
+		"guest writes signal eventfds" },
+	[MINIVMM_CAP_IRQFD] = {
+		"IRQFD", INFO_CAP_BOOL, "eventfds raise interrupts",
+		"eventfds raise interrupts" },
+	[MINIVMM_CAP_NR_GSIS] = {
+		"NR_GSIS", INFO_CAP_COUNT, "GSIs in the routing table",
+		"GSIs in the routing table" },
 };
 
 /* A capability added to the header must be named here before it builds. */
