@@ -431,14 +431,16 @@ static void mvm_mmio_set_pending(struct mvm_vcpu *vcpu,
 
 /*
  * The one MMIO dispatch for the devices in the kernel: the vCPU's local
- * APIC page, then the I/O APIC.  True when one of them took the access
- * (a read's value in *@val); false sends it to userspace.
+ * APIC page, then the I/O APIC, then (writes only) the ioeventfds.  True
+ * when one of them took the access (a read's value in *@val); false sends
+ * it to userspace.
  */
 static bool mvm_kernel_mmio(struct mvm_vcpu *vcpu, u64 gpa, unsigned int len,
 			    bool write, u64 *val)
 {
 	return mvm_lapic_mmio(vcpu, gpa, len, write, val) ||
-	       mvm_ioapic_mmio(vcpu->vm, gpa, len, write, val);
+	       mvm_ioapic_mmio(vcpu->vm, gpa, len, write, val) ||
+	       (write && mvm_ioeventfd_write(vcpu->vm, false, gpa, len, *val));
 }
 
 /*

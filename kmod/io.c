@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Port I/O exits.  minivmm has no devices of its own: every IN, OUT, INS
- * and OUTS the guest executes goes to the VMM as a MINIVMM_EXIT_IO, with
- * KVM's conventions:
+ * and OUTS the guest executes goes to the VMM as a MINIVMM_EXIT_IO (but an
+ * OUT that matches an ioeventfd, which signals it and completes here),
+ * with KVM's conventions:
  *
  *  - the data lives in the run page at run->io.data_offset
  *    (MINIVMM_RUN_IO_DATA_OFFSET), count * size bytes of it;
@@ -202,7 +203,8 @@ EXPORT_SYMBOL_IF_KUNIT(mvm_string_io);
 
 /*
  * A port I/O exit, decoded by the backend: @insn_len is the length of the
- * IN/OUT/INS/OUTS instruction at RIP.  Fills the run page and returns 0.
+ * IN/OUT/INS/OUTS instruction at RIP.  Fills the run page and returns 0,
+ * or returns 1 after an ioeventfd (eventfd.c) took an OUT.
  */
 int mvm_handle_io(struct mvm_vcpu *vcpu, u16 port, u8 size, bool in,
 		  bool string, bool rep, u8 insn_len)
@@ -216,6 +218,17 @@ int mvm_handle_io(struct mvm_vcpu *vcpu, u16 port, u8 size, bool in,
 		return 0;
 	}
 	mvm_stat_exit(vcpu, MVM_EXIT_KIND_IO);
+	/*
+	 * An OUT that an ioeventfd takes completes here, without an exit
+	 * to userspace; string OUTs always go to the VMM.
+	 */
+	if (!in && !string &&
+	    mvm_ioeventfd_write(vcpu->vm, true, port, size,
+				vcpu->regs[MVM_RAX])) {
+		vcpu->rip += insn_len;
+		mvm_insn_done(vcpu);
+		return 1;
+	}
 	run->exit_reason = MINIVMM_EXIT_IO;
 	run->io.direction = in ? MINIVMM_EXIT_IO_IN : MINIVMM_EXIT_IO_OUT;
 	run->io.size = size;

@@ -347,30 +347,60 @@ bool mvm_ioapic_mmio(struct mvm_vm *vm, u64 gpa, unsigned int len,
 EXPORT_SYMBOL_IF_KUNIT(mvm_ioapic_mmio);
 
 /*
+ * The level-triggered entries an EOI of @vector acknowledges: those with
+ * that vector and remote IRR set.
+ */
+static u32 ioapic_eoi_pins(struct mvm_ioapic *ioapic, u8 vector)
+{
+	unsigned int pin;
+	u32 pins = 0;
+
+	lockdep_assert_held(&ioapic->lock);
+	for (pin = 0; pin < MVM_IOAPIC_PINS; pin++) {
+		u64 redir = ioapic->redir[pin];
+
+		if (ioapic_entry_level(redir) && (redir & REDIR_REMOTE_IRR) &&
+		    (redir & REDIR_VECTOR) == vector)
+			pins |= BIT(pin);
+	}
+	return pins;
+}
+
+/*
  * A local APIC took an EOI for a level-triggered @vector.  On the 82093AA
  * the EOI message reaches every I/O APIC, and each entry whose vector
  * matches clears its remote IRR (3.2.4, bit 14); a line still asserted
  * then fires again at once.  Called by vCPU threads with no local APIC
  * lock held, since the delivery here takes them.
+ *
+ * A pin that a resampling irqfd raises (eventfd.c) is lowered, and the
+ * VMM told, before its remote IRR clears, so that it fires again only if
+ * the VMM raises it again.  That signals eventfds, whose callbacks may
+ * take this lock: it is done with the lock dropped, and the entries are
+ * looked at again after.
  */
 void mvm_ioapic_eoi(struct mvm_vm *vm, u8 vector)
 {
 	struct mvm_ioapic *ioapic = vm->ioapic;
 	unsigned long flags;
 	unsigned int pin;
+	u32 pins;
 
 	if (!ioapic)
 		return;
 
 	spin_lock_irqsave(&ioapic->lock, flags);
+	pins = ioapic_eoi_pins(ioapic, vector);
+	if (pins && READ_ONCE(vm->nr_resamplefds)) {
+		spin_unlock_irqrestore(&ioapic->lock, flags);
+		mvm_irqfd_resample(vm, pins);
+		spin_lock_irqsave(&ioapic->lock, flags);
+		pins &= ioapic_eoi_pins(ioapic, vector);
+	}
 	for (pin = 0; pin < MVM_IOAPIC_PINS; pin++) {
-		u64 redir = ioapic->redir[pin];
-
-		if (!ioapic_entry_level(redir) ||
-		    !(redir & REDIR_REMOTE_IRR) ||
-		    (redir & REDIR_VECTOR) != vector)
+		if (!(pins & BIT(pin)))
 			continue;
-		ioapic->redir[pin] = redir & ~REDIR_REMOTE_IRR;
+		ioapic->redir[pin] &= ~REDIR_REMOTE_IRR;
 		ioapic_service_level(ioapic, pin);
 	}
 	spin_unlock_irqrestore(&ioapic->lock, flags);

@@ -14,6 +14,10 @@
  *   irqstate.c MINIVMM_GET/SET_LAPIC, _IRQCHIP and _VCPU_EVENTS
  *   inject.c   which event a vCPU takes at its next entry, and the
  *              in-kernel HLT
+ *   route.c    GSI routing: where a device's interrupt goes (a pin or
+ *              an MSI), MINIVMM_SET_GSI_ROUTING
+ *   eventfd.c  the device fast paths: ioeventfds (a guest write signals
+ *              an eventfd) and irqfds (an eventfd write raises a GSI)
  *
  * Documentation/irq.rst describes the design; the locks are in
  * Documentation/locking.rst.
@@ -34,6 +38,15 @@ struct mvm_vcpu;
 #define MVM_IOAPIC_PINS		24
 #define MVM_IOAPIC_BASE		0xfec00000ULL
 #define MVM_IOAPIC_SIZE		0x1000
+
+/*
+ * The device fast paths' limits, so that a VMM cannot pin unbounded
+ * kernel memory: GSIs in a routing table (MINIVMM_CAP_NR_GSIS), and
+ * ioeventfds and irqfds per VM.
+ */
+#define MVM_NR_GSIS		1024
+#define MVM_MAX_IOEVENTFDS	1024
+#define MVM_MAX_IRQFDS		1024
 
 /* IA32_APIC_BASE (SDM Vol. 3A 11.4.4). */
 #define MVM_APIC_DEFAULT_BASE	0xfee00000ULL
@@ -160,6 +173,27 @@ struct mvm_ioapic {
 	u64 redir[MVM_IOAPIC_PINS];	/* redirection entries */
 };
 
+/*
+ * One GSI's route (route.c): @type MINIVMM_IRQ_ROUTING_IRQCHIP with an
+ * I/O APIC @pin, MINIVMM_IRQ_ROUTING_MSI with the message decoded into
+ * @msi, or 0 for none.
+ */
+struct mvm_route {
+	u32 type;
+	u32 pin;
+	struct mvm_irq msi;
+};
+
+/*
+ * A VM's routing table, indexed by GSI (@nr: the highest GSI + 1).
+ * Replaced whole under vm->eventfd_lock and read under RCU.
+ */
+struct mvm_routing {
+	struct rcu_head rcu;
+	u32 nr;
+	struct mvm_route routes[];
+};
+
 /* lapic.c */
 int mvm_lapic_create(struct mvm_vcpu *vcpu);
 void mvm_lapic_free(struct mvm_vcpu *vcpu);
@@ -246,5 +280,26 @@ int mvm_vcpu_events_check(const struct minivmm_vcpu_events *ev);
 void mvm_inject_events(struct mvm_vcpu *vcpu);
 bool mvm_vcpu_has_wakeup(struct mvm_vcpu *vcpu);
 int mvm_vcpu_halt(struct mvm_vcpu *vcpu);
+
+/* route.c */
+int mvm_set_gsi_routing(struct mvm_vm *vm, void __user *argp);
+void mvm_routing_free(struct mvm_vm *vm);
+int mvm_gsi_pin(struct mvm_vm *vm, u32 gsi);
+void mvm_gsi_raise(struct mvm_vm *vm, u32 gsi, bool hold);
+void mvm_gsi_lower(struct mvm_vm *vm, u32 gsi);
+#if IS_ENABLED(CONFIG_KUNIT)
+int mvm_routing_build(const struct minivmm_irq_routing_entry *e, u32 nr,
+		      struct mvm_routing **out);
+bool mvm_route_lookup(struct mvm_vm *vm, u32 gsi, struct mvm_route *out);
+#endif
+
+/* eventfd.c */
+void mvm_eventfd_init(struct mvm_vm *vm);
+void mvm_eventfd_release(struct mvm_vm *vm);
+int mvm_ioeventfd(struct mvm_vm *vm, void __user *argp);
+bool mvm_ioeventfd_write(struct mvm_vm *vm, bool pio, u64 addr,
+			 unsigned int len, u64 val);
+int mvm_irqfd(struct mvm_vm *vm, void __user *argp);
+void mvm_irqfd_resample(struct mvm_vm *vm, u32 pins);
 
 #endif /* MINIVMM_IRQ_H */

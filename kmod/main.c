@@ -14,6 +14,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 
 #include <linux/minivmm.h>
@@ -43,6 +44,11 @@ static long mvm_check_extension(unsigned long cap)
 		return MVM_MAX_VCPUS;
 	case MINIVMM_CAP_IRQCHIP:
 		return MVM_IOAPIC_PINS;
+	case MINIVMM_CAP_IOEVENTFD:
+	case MINIVMM_CAP_IRQFD:
+		return 1;
+	case MINIVMM_CAP_NR_GSIS:
+		return MVM_NR_GSIS;
 	default:
 		return 0;
 	}
@@ -199,6 +205,11 @@ static void __exit mvm_exit(void)
 	preempt_notifier_dec();
 	mvm_hw_exit();
 	mvm_vendor_teardown();
+	/*
+	 * eventfd.c frees irqfds and ioeventfds with call_rcu(): the last
+	 * VM may have queued callbacks, which are this module's code.
+	 */
+	rcu_barrier();
 }
 
 module_init(mvm_init);

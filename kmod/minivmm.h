@@ -417,6 +417,30 @@ struct mvm_vm {
 	 */
 	struct mvm_ioapic *ioapic;
 
+	/*
+	 * The device fast paths (eventfd.c, route.c; the locks in
+	 * Documentation/locking.rst).  @eventfd_lock (mutex) serializes
+	 * every change to them: ioeventfds, irqfds, the routing table.
+	 * @ioeventfds is an RCU list that vCPU threads read on their exit
+	 * path, changed under @eventfd_lock, as is @nr_ioeventfds.
+	 * @irqfds_lock (spinlock, interrupts off) protects @irqfds'
+	 * membership, each irqfd's active flag and the two counts: an
+	 * eventfd's EPOLLHUP removes an irqfd in atomic context, under the
+	 * eventfd's own lock, which nests outside this one.  @irqfds is read
+	 * under RCU by the EOI path (resampling), @nr_resamplefds with
+	 * READ_ONCE() by the I/O APIC.  @irq_routing: the GSI routing
+	 * table, read under RCU, replaced under @eventfd_lock; NULL: the
+	 * default (GSI n is pin n).
+	 */
+	struct mutex eventfd_lock;
+	struct list_head ioeventfds;
+	unsigned int nr_ioeventfds;
+	spinlock_t irqfds_lock;
+	struct list_head irqfds;
+	unsigned int nr_irqfds;
+	unsigned int nr_resamplefds;
+	struct mvm_routing __rcu *irq_routing;
+
 	/* registry.c: set before the fd exists, constant after */
 	u32 id;				/* host-wide, from 1; 0: not registered */
 	struct pid *owner_pid;		/* creator's thread group, referenced;

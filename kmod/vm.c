@@ -32,6 +32,11 @@ static void mvm_vm_destroy(struct mvm_vm *vm)
 	/* Out of the netlink view before anything is torn down. */
 	mvm_registry_remove(vm);
 	mvm_nl_vm_event(vm, MINIVMM_CMD_VM_DESTROYED);
+	/*
+	 * Detach the irqfds first: an eventfd write injects into the vCPUs'
+	 * APICs through them, from any thread, until they are unhooked.
+	 */
+	mvm_eventfd_release(vm);
 	for (i = 0; i < MVM_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
 			mvm_vcpu_free(vm->vcpus[i]);
@@ -108,6 +113,12 @@ static long mvm_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return mvm_get_irqchip(vm, (void __user *)arg);
 	case MINIVMM_SET_IRQCHIP:
 		return mvm_set_irqchip(vm, (void __user *)arg);
+	case MINIVMM_IOEVENTFD:
+		return mvm_ioeventfd(vm, (void __user *)arg);
+	case MINIVMM_IRQFD:
+		return mvm_irqfd(vm, (void __user *)arg);
+	case MINIVMM_SET_GSI_ROUTING:
+		return mvm_set_gsi_routing(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -141,6 +152,7 @@ int mvm_vm_create(unsigned long type)
 	refcount_set(&vm->users, 1);
 	mutex_init(&vm->lock);
 	mutex_init(&vm->slots_lock);
+	mvm_eventfd_init(vm);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	/* The guest's TSC starts near 0, the same on every vCPU. */

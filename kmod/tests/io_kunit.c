@@ -2,9 +2,10 @@
 /*
  * KUnit tests for port I/O exits (kmod/io.c): what lands in the run page,
  * how IN data is merged into RAX, and how a rep INS/OUTS is cut into chunks
- * and walks RSI/RDI/RCX/RIP.  A fake vCPU (a zeroed struct and run page)
- * is enough: none of these paths enters a guest.  INS/OUTS needing guest
- * memory are covered by the selftests.
+ * and walks RSI/RDI/RCX/RIP.  A fake vCPU (a zeroed struct and run page,
+ * in a zeroed VM with no ioeventfd) is enough: none of these paths enters
+ * a guest.  INS/OUTS needing guest memory, and ioeventfds, are covered by
+ * the selftests.
  */
 #include <kunit/test.h>
 #include <linux/mm.h>
@@ -20,6 +21,10 @@ static struct mvm_vcpu *fake_vcpu(struct kunit *test)
 	struct mvm_vcpu *v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, v);
+	/* An OUT looks for an ioeventfd in the VM's (empty) list first. */
+	v->vm = kunit_kzalloc(test, sizeof(*v->vm), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, v->vm);
+	mvm_eventfd_init(v->vm);
 	v->run = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, v->run);
 	v->rip = 0x1000;
