@@ -142,6 +142,7 @@ int mvm_gsi_pin(struct mvm_vm *vm, u32 gsi)
 		return -1;
 	return r.pin;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvm_gsi_pin);
 
 /*
  * Raise @gsi for a device.  An I/O APIC pin is pulsed, raised and lowered
