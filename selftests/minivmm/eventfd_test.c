@@ -36,6 +36,13 @@
 #define MAX_IRQFDS	1024
 #define RTE_MASKED	(1u << 16)
 
+/* KVM's layouts, so that a KVM VMM's structures fit unchanged. */
+_Static_assert(sizeof(struct minivmm_ioeventfd) == 64, "kvm_ioeventfd");
+_Static_assert(sizeof(struct minivmm_irqfd) == 32, "kvm_irqfd");
+_Static_assert(sizeof(struct minivmm_irq_routing) == 8, "kvm_irq_routing");
+_Static_assert(sizeof(struct minivmm_irq_routing_entry) == 48,
+	       "kvm_irq_routing_entry");
+
 /* How long a guest may take to answer an interrupt (Bochs is slow). */
 #define WATCHDOG_MS	20000
 
