@@ -39,7 +39,7 @@ netlink_scope_test:300
 irq_test:780
 irq_state_test:200
 irq_bench:400
-eventfd_test:600
+eventfd_test:400
 fuzz_test:400
 module_test:1400
 "
