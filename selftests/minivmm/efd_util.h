@@ -26,53 +26,6 @@
 
 #include "guest.h"
 
-/* A VM with an irqchip: guest_open()'s steps, CREATE_IRQCHIP first. */
-static int efd_open_irqchip(struct guest *g)
-{
-	long size;
-	int r;
-
-	memset(g, 0, sizeof(*g));
-	g->sys = g->vm = g->vcpu = -1;
-	g->run = MAP_FAILED;
-	g->mem = MAP_FAILED;
-
-	g->sys = open("/dev/minivmm", O_RDWR | O_CLOEXEC);
-	if (g->sys < 0)
-		goto err;
-	g->vm = ioctl(g->sys, MINIVMM_CREATE_VM, 0UL);
-	if (g->vm < 0)
-		goto err;
-	if (ioctl(g->vm, MINIVMM_CREATE_IRQCHIP, 0UL) < 0)
-		goto err;
-	g->mem_size = GUEST_MEM_SIZE;
-	g->mem = mmap(NULL, g->mem_size, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (g->mem == MAP_FAILED)
-		goto err;
-	r = guest_set_slot(g->vm, 0, 0, 0, g->mem_size, g->mem);
-	if (r) {
-		errno = -r;
-		goto err;
-	}
-	g->vcpu = ioctl(g->vm, MINIVMM_CREATE_VCPU, 0UL);
-	if (g->vcpu < 0)
-		goto err;
-	size = ioctl(g->vm, MINIVMM_GET_VCPU_MMAP_SIZE, 0UL);
-	if (size < 0)
-		goto err;
-	g->run_size = size;
-	g->run = mmap(NULL, g->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      g->vcpu, 0);
-	if (g->run == MAP_FAILED)
-		goto err;
-	return 0;
-err:
-	r = -errno;
-	guest_close(g);
-	return r;
-}
-
 /* ioctl wrappers: 0 or -errno. */
 static int set_ioeventfd(int vm, uint64_t addr, uint32_t len, int fd,
 			 uint32_t flags, uint64_t datamatch)

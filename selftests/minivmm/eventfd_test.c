@@ -74,16 +74,6 @@ static struct kicker the_kicker;
 	}								\
 } while (0)
 
-#define GUEST_OPEN_IRQCHIP(g) do {					\
-	int __r = guest_run_supported();				\
-									\
-	if (__r == -ENOTTY)						\
-		SKIP(_exit(255), "MINIVMM_RUN: ENOTTY (no backend)");	\
-	ASSERT_EQ(0, __r) TH_LOG("MINIVMM_RUN probe: %s", strerror(-__r)); \
-	__r = efd_open_irqchip(g);					\
-	ASSERT_EQ(0, __r) TH_LOG("VM with irqchip: %s", strerror(-__r)); \
-} while (0)
-
 /* A VM without an irqchip (ioeventfds work there too, as in KVM). */
 FIXTURE(plain) {
 	struct guest g;
