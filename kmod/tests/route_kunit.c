@@ -126,10 +126,13 @@ static void route_build_empty(struct kunit *test)
 /* Every rule of an entry, one broken at a time, next to a good entry. */
 static void route_build_rejects(struct kunit *test)
 {
-	struct minivmm_irq_routing_entry bad[32], e[2];
+	/* From the heap: 32 entries on the stack overflow KASAN's frame. */
+	struct minivmm_irq_routing_entry *bad, e[2];
 	struct mvm_routing *t;
 	unsigned int i, n = 0;
 
+	bad = kunit_kcalloc(test, 32, sizeof(*bad), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, bad);
 	bad[n] = pin_entry(1024, 0);			/* GSI out of range */
 	n++;
 	bad[n] = pin_entry(~0u, 0);

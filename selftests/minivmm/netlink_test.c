@@ -16,6 +16,7 @@
  */
 #include "kselftest_harness.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -433,6 +434,7 @@ TEST_F(nl, vmctl_stats_top_json)
 	static const char *const keys[] = {
 		"vm", "exits", "exits_to_user", "halts", "injected", "guest_ns",
 		"host_ns", "exits_by_reason", "latency_ns", "cpuid", "io",
+		"vcpu_state",
 	};
 	struct json_seen s = { .nkeys = ARRAY_SIZE(keys) };
 	const char *vmctl = vmctl_path(), *end;
@@ -733,6 +735,61 @@ TEST_F(nlg, events_shutdown)
 	EXPECT_EQ(MINIVMM_CMD_VCPU_SHUTDOWN, ev.cmd);
 	ASSERT_EQ(0, next_event_of(&self->ev, self->id, &ev));
 	EXPECT_EQ(MINIVMM_CMD_VM_DESTROYED, ev.cmd);
+}
+
+static void halted_nop(int sig)
+{
+	(void)sig;
+}
+
+static void *halted_run(void *arg)
+{
+	return (void *)(long)guest_run(arg);
+}
+
+/*
+ * guests/hlt_cli.S in a VM with the irqchip: the vCPU sleeps in HLT inside
+ * MINIVMM_RUN, and GET_VM says so (HALTED, not RUNNING); out of RUN it is
+ * IDLE again.
+ */
+TEST(vcpu_state_halted)
+{
+	struct sigaction sa = { .sa_handler = halted_nop };
+	struct vm_list *l = calloc(1, sizeof(*l));
+	struct guest g = { 0 };
+	const struct vm_info *v = NULL;
+	struct nl nl;
+	pthread_t t;
+	void *ret;
+	int i, r;
+
+	ASSERT_NE(NULL, l);
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, nl_open(&nl));
+	r = guest_open_irqchip(&g);
+	ASSERT_EQ(0, r) TH_LOG("guest_open_irqchip: %s", strerror(-r));
+	ASSERT_EQ(0, guest_start(&g, GUEST_IMAGE(hlt_cli), GUEST_LONG64));
+	ASSERT_EQ(0, pthread_create(&t, NULL, halted_run, &g));
+	for (i = 0; i < 1000; i++) {
+		ASSERT_EQ(0, nl_list(&nl, l));
+		v = find_pid(l, getpid());
+		ASSERT_NE(NULL, v);
+		if (v->vcpu_state == MINIVMM_VCPU_STATE_HALTED)
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(MINIVMM_VCPU_STATE_HALTED, v->vcpu_state);
+	EXPECT_EQ(MINIVMM_VM_STATE_RUNNING, v->state);
+	pthread_kill(t, SIGUSR1);
+	pthread_join(t, &ret);
+	EXPECT_EQ(-EINTR, (long)ret);
+	ASSERT_EQ(0, nl_list(&nl, l));
+	v = find_pid(l, getpid());
+	ASSERT_NE(NULL, v);
+	EXPECT_EQ(MINIVMM_VCPU_STATE_IDLE, v->vcpu_state);
+	guest_close(&g);
+	close(nl.fd);
+	free(l);
 }
 
 TEST_HARNESS_MAIN

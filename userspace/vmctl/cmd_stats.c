@@ -8,7 +8,9 @@
  *    "injected":..,"guest_ns":..,"host_ns":..,
  *    "exits_by_reason":{"io":..,"mmio":..,...},
  *    "latency_ns":[{"from":1,"to":2,"count":..},...]}
- * "vcpu" only with --vcpu; latency lists the non-empty buckets.
+ * "vcpu" only with --vcpu; latency lists the non-empty buckets.  Each vCPU's
+ * state (created, idle, running or halted: asleep in HLT with the in-kernel
+ * irqchip) comes too, as "vcpu_state":{"0":"halted",...}.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -82,6 +84,36 @@ void vmctl_json_stats(struct json *j, const struct vmctl_stats *st)
 	json_end_array(j);
 }
 
+/* The state of @vm's vCPUs (all, or @vcpu), from the VM list. */
+static void stats_states(struct vmctl_nl *nl, int vm, int vcpu,
+			 struct vmctl_vm_info *out)
+{
+	struct vmctl_vm_info *vms = NULL;
+	size_t n = 0, i;
+
+	memset(out, 0, sizeof(*out));
+	if (vmctl_nl_list(nl, &vms, &n))
+		return;
+	for (i = 0; i < n; i++) {
+		if (vms[i].id != (uint32_t)vm)
+			continue;
+		*out = vms[i];
+		break;
+	}
+	free(vms);
+	if (vcpu < 0)
+		return;
+	for (i = 0; i < out->nr; i++)
+		if (out->vcpu[i].id == (uint32_t)vcpu)
+			break;
+	if (i < out->nr) {
+		out->vcpu[0] = out->vcpu[i];
+		out->nr = 1;
+	} else {
+		out->nr = 0;
+	}
+}
+
 static void stats_text(const struct vmctl_stats *st)
 {
 	uint64_t max = 0;
@@ -123,8 +155,10 @@ static void stats_text(const struct vmctl_stats *st)
 
 int cmd_stats(int argc, char **argv)
 {
+	struct vmctl_vm_info info;
 	struct vmctl_stats st;
 	struct vmctl_nl nl;
+	unsigned int i;
 	bool json = false;
 	int opt, r, vm, vcpu = -1;
 
@@ -165,6 +199,7 @@ int cmd_stats(int argc, char **argv)
 		vmctl_nl_close(&nl);
 		return VMCTL_EXIT_ERROR;
 	}
+	stats_states(&nl, vm, vcpu, &info);
 	vmctl_nl_close(&nl);
 
 	if (json) {
@@ -179,12 +214,25 @@ int cmd_stats(int argc, char **argv)
 			json_u64(&j, vcpu);
 		}
 		vmctl_json_stats(&j, &st);
+		json_key(&j, "vcpu_state");
+		json_begin_object(&j);
+		for (i = 0; i < info.nr; i++) {
+			char id[16];
+
+			snprintf(id, sizeof(id), "%u", info.vcpu[i].id);
+			json_key(&j, id);
+			json_string(&j, vmctl_vcpu_state_name(info.vcpu[i].state));
+		}
+		json_end_object(&j);
 		json_end_object(&j);
 	} else {
 		if (vcpu >= 0)
 			printf("VM %d, vCPU %d\n\n", vm, vcpu);
 		else
 			printf("VM %d (all vCPUs)\n\n", vm);
+		for (i = 0; i < info.nr; i++)
+			printf("vCPU %-9u %s\n", info.vcpu[i].id,
+			       vmctl_vcpu_state_name(info.vcpu[i].state));
 		stats_text(&st);
 	}
 	return fflush(stdout) ? VMCTL_EXIT_ERROR : VMCTL_EXIT_OK;
