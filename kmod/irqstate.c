@@ -128,9 +128,10 @@ static bool mvm_exception_has_error(u8 nr)
  * A request MINIVMM_SET_VCPU_EVENTS can apply: known flags, every unused
  * field 0, booleans 0 or 1, at most one event to inject, an exception
  * vector below 32 (not NMI's) with an error code only where the CPU pushes
- * one, an interrupt vector of 16 or more and no shadow with it (the entry
- * would fail: SDM Vol. 3C 27.3.1.5), the shadow and NMI-pending fields
- * only with their flags.
+ * one, an interrupt vector of 16 or more, no shadow with an interrupt or
+ * an NMI to inject (the entry would fail: SDM Vol. 3C 27.3.1.5; the
+ * backends drop a shadow the vCPU had when one is queued without a new
+ * shadow), the shadow and NMI-pending fields only with their flags.
  */
 VISIBLE_IF_KUNIT int mvm_vcpu_events_check(const struct minivmm_vcpu_events *ev)
 {
@@ -168,7 +169,7 @@ VISIBLE_IF_KUNIT int mvm_vcpu_events_check(const struct minivmm_vcpu_events *ev)
 		return -EINVAL;
 	if (ev->interrupt.shadow &&
 	    (!(ev->flags & MINIVMM_VCPUEVENT_VALID_SHADOW) ||
-	     ev->interrupt.injected))
+	     ev->interrupt.injected || ev->nmi.injected))
 		return -EINVAL;
 	if (ev->nmi.pending &&
 	    !(ev->flags & MINIVMM_VCPUEVENT_VALID_NMI_PENDING))

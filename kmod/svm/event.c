@@ -165,4 +165,7 @@ void svm_set_events(struct mvm_vcpu *vcpu,
 		if (ev->interrupt.shadow)
 			c->int_state |= SVM_INTERRUPT_SHADOW_MASK;
 	}
+	/* Queued for the entry: the guest could take it, so no shadow. */
+	if (ev->interrupt.injected || ev->nmi.injected)
+		c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 }

@@ -78,6 +78,7 @@ static void events_refused(struct kunit *test)
 	/* A shadow with an interrupt: the entry would fail. */
 	REFUSED(ev.interrupt.injected = 1; ev.interrupt.nr = 0x30;
 		ev.interrupt.shadow = MINIVMM_SHADOW_STI);
+	REFUSED(ev.nmi.injected = 1; ev.interrupt.shadow = MINIVMM_SHADOW_MOV_SS);
 	REFUSED(ev.interrupt.shadow = 4);
 	/* Fields without their flags. */
 	REFUSED(ev.flags = 0; ev.interrupt.shadow = MINIVMM_SHADOW_STI);

@@ -164,6 +164,12 @@ void vmx_set_events(struct mvm_vcpu *vcpu,
 		if (ev->interrupt.shadow & MINIVMM_SHADOW_MOV_SS)
 			intr |= GUEST_INTR_STATE_MOV_SS;
 	}
+	/*
+	 * An interrupt or NMI queued for the entry means the guest could take
+	 * it: no shadow, whatever the vCPU had (the entry would fail).
+	 */
+	if (ev->interrupt.injected || ev->nmi.injected)
+		intr &= ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
 	intr &= ~GUEST_INTR_STATE_NMI;
 	if (ev->nmi.masked && !ev->nmi.injected)
 		intr |= GUEST_INTR_STATE_NMI;

@@ -228,6 +228,31 @@ TEST_F_TIMEOUT(irq, events_injected, 60)
 	ev.interrupt.nr = VEC_EVENT;
 	EXPECT_EQ(0x5200, inject(_metadata, g, &ev)) TH_LOG("interrupt");
 
+	/*
+	 * A shadow the vCPU has, then an interrupt queued without a shadow:
+	 * the interrupt wins (an entry with both fails), GET no longer reports
+	 * the shadow, and the guest takes the interrupt.  Found by the fuzzer:
+	 * GET once returned both, which SET refuses.
+	 */
+	GUEST_GET_REGS(g, &regs);
+	regs.rflags |= 0x200;		/* in a handler now: IF as taken */
+	GUEST_SET_REGS(g, &regs);
+	memset(&ev, 0, sizeof(ev));
+	ev.flags = MINIVMM_VCPUEVENT_VALID_SHADOW;
+	ev.interrupt.shadow = MINIVMM_SHADOW_STI;
+	ASSERT_EQ(0, ioctl(g->vcpu, MINIVMM_SET_VCPU_EVENTS, &ev));
+	memset(&ev, 0, sizeof(ev));
+	ev.interrupt.injected = 1;
+	ev.interrupt.nr = VEC_EVENT;
+	ASSERT_EQ(0, ioctl(g->vcpu, MINIVMM_SET_VCPU_EVENTS, &ev));
+	memset(&ev, 0, sizeof(ev));
+	ASSERT_EQ(0, ioctl(g->vcpu, MINIVMM_GET_VCPU_EVENTS, &ev));
+	EXPECT_EQ(1, ev.interrupt.injected);
+	EXPECT_EQ(0, ev.interrupt.shadow);
+	EXPECT_EQ(0, ioctl(g->vcpu, MINIVMM_SET_VCPU_EVENTS, &ev))
+		TH_LOG("what GET gave, SET refuses: %s", strerror(errno));
+	EXPECT_EQ(0x5200, run_report(_metadata, g)) TH_LOG("interrupt after a shadow");
+
 	/* A shadow comes back as it went in. */
 	memset(&ev, 0, sizeof(ev));
 	ev.flags = MINIVMM_VCPUEVENT_VALID_SHADOW;

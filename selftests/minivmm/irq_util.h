@@ -126,6 +126,42 @@ static inline void irq_guest_start(struct __test_metadata *_metadata, struct gue
 	irq_guest_start(_metadata, g, GUEST_IMAGE(name), r12, r13, tsc_per_ms)
 
 /*
+ * The irqchip's view of a stuck guest, on stderr: the local APIC's
+ * priority registers and timer, IA32_TSC_DEADLINE and the pending events.
+ */
+static inline void irq_dump(struct guest *g)
+{
+	static struct minivmm_lapic_state s;
+	struct minivmm_vcpu_events ev = { 0 };
+	uint64_t deadline = 0;
+	uint32_t r[8];
+	int i;
+
+	if (ioctl(g->vcpu, MINIVMM_GET_LAPIC, &s))
+		return;
+	for (i = 0; i < 8; i++)
+		memcpy(&r[i], s.regs + 0x200 + i * 0x10, 4);
+	fprintf(stderr, "#   IRR %08x %08x %08x %08x %08x %08x %08x %08x\n",
+		r[7], r[6], r[5], r[4], r[3], r[2], r[1], r[0]);
+	for (i = 0; i < 8; i++)
+		memcpy(&r[i], s.regs + 0x100 + i * 0x10, 4);
+	fprintf(stderr, "#   ISR %08x %08x %08x %08x %08x %08x %08x %08x\n",
+		r[7], r[6], r[5], r[4], r[3], r[2], r[1], r[0]);
+	memcpy(&r[0], s.regs + 0xa0, 4);	/* PPR */
+	memcpy(&r[1], s.regs + 0xf0, 4);	/* SVR */
+	memcpy(&r[2], s.regs + 0x320, 4);	/* LVT timer */
+	memcpy(&r[3], s.regs + 0x380, 4);	/* initial count */
+	memcpy(&r[4], s.regs + 0x390, 4);	/* current count */
+	guest_get_msr(g, 0x6e0, &deadline);
+	ioctl(g->vcpu, MINIVMM_GET_VCPU_EVENTS, &ev);
+	fprintf(stderr, "#   PPR %#x SVR %#x LVTT %#x TMICT %u TMCCT %u deadline %llu; queued exc %u irq %u/%#x nmi %u, nmi pending %u masked %u, shadow %u\n",
+		r[0], r[1], r[2], r[3], r[4], (unsigned long long)deadline,
+		ev.exception.injected, ev.interrupt.injected, ev.interrupt.nr,
+		ev.nmi.injected, ev.nmi.pending, ev.nmi.masked,
+		ev.interrupt.shadow);
+}
+
+/*
  * One RUN that must end in a report (a 4-byte OUT to PORT_REPORT); returns
  * its value.  Any other exit fails, a HLT exit above all: with the irqchip
  * the kernel keeps HLT.  A guest still waiting for an interrupt after
@@ -144,6 +180,7 @@ static inline uint32_t run_report(struct __test_metadata *_metadata, struct gues
 		TH_LOG("MINIVMM_RUN: %s%s", strerror(-r), r == -EINTR ?
 		       ": the guest waited for an interrupt that never came" : "");
 		guest_dump(g);
+		irq_dump(g);
 	}
 	ASSERT_STREQ("IO", guest_exit_name(g->run->exit_reason)) guest_dump(g);
 	ASSERT_EQ(MINIVMM_EXIT_IO_OUT, g->run->io.direction) guest_dump(g);
