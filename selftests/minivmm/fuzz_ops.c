@@ -185,29 +185,6 @@ static void op_check_extension(struct fz_worker *w)
 		fz_fail(fz, "CHECK_EXTENSION(%#lx) = %ld for no capability", cap, r);
 }
 
-void fz_create_vm(struct fz_worker *w, struct fz_vm *vm)
-{
-	struct fz *fz = w->fz;
-	unsigned long type = fz_chance(&w->rng, 90) ? 0 : fz_u64(&w->rng);
-	long r = fz_ioctl(fz, FZ_CREATE_VM, fz->sys, MINIVMM_CREATE_VM, type);
-
-	if (r < 0)
-		return;
-	if (type) {
-		close(r);
-		fz_fail(fz, "CREATE_VM(%#lx) accepted a nonzero type", type);
-		return;
-	}
-	pthread_mutex_lock(&fz->lock);
-	if (vm->fd < 0) {
-		vm->fd = r;
-		r = -1;
-	}
-	pthread_mutex_unlock(&fz->lock);
-	if (r >= 0)
-		close(r);	/* the slot is taken: a VM created and destroyed */
-}
-
 static void op_supported_cpuid(struct fz_worker *w)
 {
 	struct minivmm_cpuid2 *c = (void *)w->buf;
@@ -285,30 +262,6 @@ static void op_memory_region(struct fz_worker *w, struct fz_vm *vm)
 			 fz_ptr(w, &r, sizeof(r)));
 }
 
-long fz_create_vcpu(struct fz_worker *w, struct fz_vm *vm)
-{
-	struct fz *fz = w->fz;
-	unsigned long id = fz_chance(&w->rng, 85) ? fz_below(&w->rng, 2) :
-			   fz_u64(&w->rng);
-	long r;
-
-	if (vm->fd < 0)
-		return 0;
-	r = fz_ioctl(fz, FZ_CREATE_VCPU, vm->fd, MINIVMM_CREATE_VCPU, id);
-	if (r < 0)
-		return -errno;
-	pthread_mutex_lock(&fz->lock);
-	if (vm->vcpu < 0) {
-		vm->vcpu = r;
-		vm->vcpu_gen++;
-		r = -1;
-	}
-	pthread_mutex_unlock(&fz->lock);
-	if (r >= 0)
-		close(r);
-	return 0;
-}
-
 static void op_mmap_size(struct fz_worker *w, struct fz_vm *vm)
 {
 	struct fz *fz = w->fz;
@@ -320,57 +273,6 @@ static void op_mmap_size(struct fz_worker *w, struct fz_vm *vm)
 	r = fz_ioctl(fz, FZ_MMAP_SIZE, vm->fd, MINIVMM_GET_VCPU_MMAP_SIZE, arg);
 	if (!arg && r >= 0 && r != (long)PAGE)
 		fz_fail(fz, "GET_VCPU_MMAP_SIZE returned %ld", r);
-}
-
-/* A run page: mapped, unmapped, or a mapping the kernel must refuse. */
-void fz_map_run(struct fz_worker *w, struct fz_vm *vm)
-{
-	struct fz *fz = w->fz;
-	int vcpu = vm->vcpu;
-	void *p;
-
-	if (vcpu < 0)
-		return;
-	fz_count(fz, FZ_MAP_RUN);
-	if (fz_chance(&w->rng, 25)) {
-		/* Private, two pages, an offset, or read-only: only the last works. */
-		static const struct { size_t len; int prot, flags; off_t off; } bad[] = {
-			{ PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0 },
-			{ 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, 0 },
-			{ PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, PAGE },
-			{ PAGE, PROT_READ, MAP_SHARED, 0 },
-		};
-		unsigned int i = fz_below(&w->rng, 4);
-
-		p = mmap(NULL, bad[i].len, bad[i].prot, bad[i].flags, vcpu, bad[i].off);
-		if (p == MAP_FAILED)
-			return;
-		/*
-		 * Only the read-only mapping of offset 0 is allowed.  Offset 1
-		 * right above the run page, once merged into its mapping, is
-		 * refused since the mapping is VM_DONTEXPAND
-		 * (run_page_offset_refused checks that case alone).
-		 */
-		if (i != 3)
-			fz_fail(fz, "mmap of a vCPU fd accepted case %u", i);
-		munmap(p, bad[i].len);
-		return;
-	}
-	pthread_rwlock_wrlock(&vm->run_lock);
-	if (vm->run) {
-		munmap(vm->run, PAGE);
-		vm->run = NULL;
-	} else {
-		p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-		if (p != MAP_FAILED) {
-			vm->run = p;
-			vm->run_gen = vm->vcpu_gen;
-		} else if ((errno != EBADF && errno != ENODEV) || fz->cfg->threads == 1) {
-			/* Else closed by another worker, the number maybe reused. */
-			fz_fail(fz, "mmap of a run page: %s", strerror(errno));
-		}
-	}
-	pthread_rwlock_unlock(&vm->run_lock);
 }
 
 /*

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The fuzzer's VMM (fuzz.h): its fd table and guest memory, the
- * operations that change them under the VMs' feet (close, munmap,
- * mprotect, new guest code), and the workers that pick operations until
- * the budget is spent.
+ * operations that fill the table (a VM, a vCPU, a run page mapping) and
+ * those that change it under the VMs' feet (close, munmap, mprotect, new
+ * guest code), and the workers that pick operations until the budget is
+ * spent.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +34,104 @@ void fz_close_vm(struct fz *fz, struct fz_vm *vm)
 		close(vm->fd);
 	vm->vcpu = vm->fd = -1;
 	pthread_mutex_unlock(&fz->lock);
+}
+
+void fz_create_vm(struct fz_worker *w, struct fz_vm *vm)
+{
+	struct fz *fz = w->fz;
+	unsigned long type = fz_chance(&w->rng, 90) ? 0 : fz_u64(&w->rng);
+	long r = fz_ioctl(fz, FZ_CREATE_VM, fz->sys, MINIVMM_CREATE_VM, type);
+
+	if (r < 0)
+		return;
+	if (type) {
+		close(r);
+		fz_fail(fz, "CREATE_VM(%#lx) accepted a nonzero type", type);
+		return;
+	}
+	pthread_mutex_lock(&fz->lock);
+	if (vm->fd < 0) {
+		vm->fd = r;
+		r = -1;
+	}
+	pthread_mutex_unlock(&fz->lock);
+	if (r >= 0)
+		close(r);	/* the slot is taken: a VM created and destroyed */
+}
+
+long fz_create_vcpu(struct fz_worker *w, struct fz_vm *vm)
+{
+	struct fz *fz = w->fz;
+	unsigned long id = fz_chance(&w->rng, 85) ? fz_below(&w->rng, 2) :
+			   fz_u64(&w->rng);
+	long r;
+
+	if (vm->fd < 0)
+		return 0;
+	r = fz_ioctl(fz, FZ_CREATE_VCPU, vm->fd, MINIVMM_CREATE_VCPU, id);
+	if (r < 0)
+		return -errno;
+	pthread_mutex_lock(&fz->lock);
+	if (vm->vcpu < 0) {
+		vm->vcpu = r;
+		vm->vcpu_gen++;
+		r = -1;
+	}
+	pthread_mutex_unlock(&fz->lock);
+	if (r >= 0)
+		close(r);
+	return 0;
+}
+
+/* A run page: mapped, unmapped, or a mapping the kernel must refuse. */
+void fz_map_run(struct fz_worker *w, struct fz_vm *vm)
+{
+	struct fz *fz = w->fz;
+	int vcpu = vm->vcpu;
+	void *p;
+
+	if (vcpu < 0)
+		return;
+	fz_count(fz, FZ_MAP_RUN);
+	if (fz_chance(&w->rng, 25)) {
+		/* Private, two pages, an offset, or read-only: only the last works. */
+		static const struct { size_t len; int prot, flags; off_t off; } bad[] = {
+			{ PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0 },
+			{ 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, 0 },
+			{ PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, PAGE },
+			{ PAGE, PROT_READ, MAP_SHARED, 0 },
+		};
+		unsigned int i = fz_below(&w->rng, 4);
+
+		p = mmap(NULL, bad[i].len, bad[i].prot, bad[i].flags, vcpu, bad[i].off);
+		if (p == MAP_FAILED)
+			return;
+		/*
+		 * Only the read-only mapping of offset 0 is allowed.  Offset 1
+		 * right above the run page, once merged into its mapping, is
+		 * refused since the mapping is VM_DONTEXPAND
+		 * (run_page_offset_refused checks that case alone).
+		 */
+		if (i != 3)
+			fz_fail(fz, "mmap of a vCPU fd accepted case %u", i);
+		munmap(p, bad[i].len);
+		return;
+	}
+	pthread_rwlock_wrlock(&vm->run_lock);
+	if (vm->run) {
+		munmap(vm->run, PAGE);
+		vm->run = NULL;
+	} else {
+		p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+		if (p != MAP_FAILED) {
+			vm->run = p;
+			vm->run_gen = vm->vcpu_gen;
+		} else if ((errno != EBADF && errno != ENODEV) || fz->cfg->threads == 1) {
+			/* Else closed by another worker, the number maybe reused. */
+			fz_fail(fz, "mmap of a run page: %s", strerror(errno));
+		}
+	}
+	pthread_rwlock_unlock(&vm->run_lock);
 }
 
 /* Guest memory is shared by every VM: chunk c backs the slots of c. */

@@ -67,14 +67,14 @@ void fz_fail(struct fz *fz, const char *fmt, ...)
 void fz_count(struct fz *fz, enum fz_op op);
 long fz_ioctl(struct fz *fz, enum fz_op op, int fd, unsigned long cmd,
 	      unsigned long arg);
-void fz_create_vm(struct fz_worker *w, struct fz_vm *vm);
-long fz_create_vcpu(struct fz_worker *w, struct fz_vm *vm);
-void fz_map_run(struct fz_worker *w, struct fz_vm *vm);
 enum fz_op fz_pick_op(struct fz_worker *w);
 void fz_do_op(struct fz_worker *w, struct fz_vm *vm, enum fz_op op);
 
 /* fuzz_vmm.c: the fd table, guest memory, the workers */
 void fz_close_vm(struct fz *fz, struct fz_vm *vm);
+void fz_create_vm(struct fz_worker *w, struct fz_vm *vm);
+long fz_create_vcpu(struct fz_worker *w, struct fz_vm *vm);
+void fz_map_run(struct fz_worker *w, struct fz_vm *vm);
 uint8_t *fz_chunk(struct fz *fz, int c);
 bool fz_chunk_writable(struct fz *fz, int c);
 void fz_close(struct fz_worker *w, struct fz_vm *vm);
