@@ -61,11 +61,13 @@ const char *fz_op_name(enum fz_op op)
 	return op < FZ_OP_NR ? op_names[op] : "?";
 }
 
+/* Callable with fz->lock held. */
 void fz_fail(struct fz *fz, const char *fmt, ...)
 {
+	static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
 	va_list ap;
 
-	pthread_mutex_lock(&fz->lock);
+	pthread_mutex_lock(&fail_lock);
 	if (!fz->sh->failed) {
 		va_start(ap, fmt);
 		vsnprintf(fz->sh->why, sizeof(fz->sh->why), fmt, ap);
@@ -73,7 +75,7 @@ void fz_fail(struct fz *fz, const char *fmt, ...)
 		fz->sh->failed = 1;
 	}
 	fz->stop = 1;
-	pthread_mutex_unlock(&fz->lock);
+	pthread_mutex_unlock(&fail_lock);
 }
 
 /*

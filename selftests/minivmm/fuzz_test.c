@@ -77,17 +77,19 @@ static void print_counts(const char *what, const struct fz_shared *sh)
 		[MINIVMM_EXIT_INTERNAL_ERROR] = "internal_error",
 		[MINIVMM_EXIT_INTR] = "intr",
 	};
-	char line[1024];
+	char line[2048];
 	size_t len = 0;
 	int i;
 
-	for (i = 0; i < FZ_OP_NR; i++)
+	/* snprintf() returns what it would have written: stop when full. */
+	for (i = 0; i < FZ_OP_NR && len < sizeof(line); i++)
 		len += snprintf(line + len, sizeof(line) - len, " %s=%llu/%llu",
 				fz_op_name(i), (unsigned long long)sh->calls[i],
 				(unsigned long long)sh->errors[i]);
 	printf("# fuzz: %s calls/errors:%s\n", what, line);
+	line[0] = 0;
 	len = 0;
-	for (i = 0; i < FZ_EXIT_NR; i++)
+	for (i = 0; i < FZ_EXIT_NR && len < sizeof(line); i++)
 		if (sh->exits[i])
 			len += snprintf(line + len, sizeof(line) - len, " %s=%llu",
 					exits[i] ? exits[i] : "?",
