@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The fuzzer's generators (fuzz_gen.c): the random number generator, the
- * edge values, the guest code generator and the mode templates.
+ * edge values, values for the interrupt controllers' registers, the guest
+ * code generator and the mode templates.
  */
 #ifndef MINIVMM_FUZZ_GEN_H
 #define MINIVMM_FUZZ_GEN_H
@@ -11,6 +12,8 @@
 #include <stdint.h>
 
 #include <linux/minivmm.h>
+
+#include "guest_layout.h"
 
 /* xorshift64*, seeded through splitmix64: never zero, cheap, replayable. */
 struct fz_rng {
@@ -54,6 +57,25 @@ void fz_mutate(struct fz_rng *r, void *p, size_t len);
 /* An MSR index: the interesting ones mostly, random ones sometimes. */
 uint32_t fz_msr_index(struct fz_rng *r);
 
+/* An interrupt vector: mostly 32-255, sometimes one of the reserved 0-31. */
+uint8_t fz_vector(struct fz_rng *r);
+
+/* A local APIC register offset (xAPIC page), mostly a real register. */
+uint32_t fz_apic_reg(struct fz_rng *r);
+
+/* A value for APIC register @reg: mostly what a guest would write there. */
+uint32_t fz_apic_val(struct fz_rng *r, uint32_t reg);
+
+/* An I/O APIC redirection entry, without remote IRR and reserved bits. */
+uint64_t fz_redir(struct fz_rng *r);
+
+/* An MSI address and data, mostly valid (SDM Vol. 3A 11.11). */
+uint32_t fz_msi_addr(struct fz_rng *r);
+uint32_t fz_msi_data(struct fz_rng *r);
+
+/* Where a guest's MMIO goes most often: ioeventfds aim there. */
+#define FZ_MMIO_HOT(i)	(GUEST_MMIO + 4 * (i))	/* i below 16 */
+
 enum fz_mode {
 	FZ_REAL,
 	FZ_PROT32,
@@ -63,8 +85,14 @@ enum fz_mode {
 
 #define FZ_GDT32	0x1000	/* GUEST_GDT: null, code32, data, code64, TSS */
 #define FZ_GDT64	0x1800	/* long mode: null, code64, data, code64, TSS */
+#define FZ_IDT32	0x2000	/* GUEST_IDT: 256 protected-mode gates */
+#define FZ_IDT64	0x3000	/* 256 long-mode gates */
+#define FZ_HANDLERS	0x5000	/* the interrupt handlers the gates name */
 
-/* The GDTs and the long-mode page tables, in guest memory at GPA 0. */
+/*
+ * The GDTs, the long-mode page tables, and the IDTs (and the real-mode
+ * IVT at 0), in guest memory at GPA 0.
+ */
 void fz_write_tables(uint8_t *mem);
 
 /* The special registers of @mode (the rest of @s is kept). */

@@ -16,11 +16,13 @@
  *    where a MOV to CR0 could clear PG with LME still set;
  *  - SET_MSRS: an EFER value never carries LME (long mode is entered
  *    through SET_SREGS only, with paging on);
- *  - guest code: no WRMSR and no CR0 snippets are generated, and the
- *    whole generated buffer is scanned: every 0x0f 0x30 (WRMSR), 0x0f
- *    0x22 (MOV to CR) and 0x0f 0x01 (LMSW, LGDT, VMRUN, ...) loses its
- *    0x0f, wherever a jump could land; and the long-mode GDT has no
- *    32-bit code segment to far-return into.
+ *  - guest code: no WRMSR but the APIC's and no CR0 snippets are
+ *    generated, and the whole generated buffer is scanned: every 0x0f
+ *    0x30 (WRMSR), 0x0f 0x22 (MOV to CR) and 0x0f 0x01 (LMSW, LGDT,
+ *    VMRUN, ...) loses its 0x0f, wherever a jump could land, but the
+ *    APIC's WRMSRs, whose ECX is loaded just before them and never with
+ *    EFER anywhere (fuzz_gen.c, wrmsr_kept()); and the long-mode GDT has
+ *    no 32-bit code segment to far-return into.
  * What is left is a guest that rewrites its own code (or its GDT) into
  * one of those instructions at run time, which the random stores do not
  * come near in practice.  On VMX (Bochs) none of this applies.

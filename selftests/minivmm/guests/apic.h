@@ -3,7 +3,8 @@
  * The interrupt controllers as irq_test.c and its guests see them: register
  * addresses and bits, the vectors and pins the guests use, where they leave
  * their results, and a few lines of guest code every one of them needs.
- * Included by the guest sources and by irq_test.c, so #defines only.
+ * Included by the guest sources, by irq_test.c and by the fuzzer
+ * (fuzz_*.c), so #defines only.
  *
  * Register conventions of these guests (64-bit, GUEST_LONG64):
  *   R15       the xAPIC base, 0xfee00000 (APIC_INIT sets it)
@@ -23,15 +24,28 @@
 #define APIC_ID			0x20
 #define APIC_VERSION		0x30
 #define APIC_TPR		0x80
+#define APIC_PPR		0xa0
 #define APIC_EOI		0xb0
+#define APIC_LDR		0xd0
+#define APIC_DFR		0xe0
 #define APIC_SVR		0xf0
+#define APIC_ISR		0x100	/* 8 registers, 16 bytes apart */
+#define APIC_TMR		0x180
+#define APIC_IRR		0x200
+#define APIC_ESR		0x280
+#define APIC_LVT_CMCI		0x2f0
+#define APIC_ICR		0x300
+#define APIC_ICR2		0x310	/* xAPIC: the destination, 31:24 */
 #define APIC_LVTT		0x320
+#define APIC_LVT_THERMAL	0x330
+#define APIC_LVT_PMC		0x340
 #define APIC_LVT_LINT0		0x350
 #define APIC_LVT_LINT1		0x360
 #define APIC_LVT_ERROR		0x370
 #define APIC_TMICT		0x380	/* timer initial count */
 #define APIC_TMCCT		0x390	/* timer current count */
 #define APIC_TDCR		0x3e0	/* timer divide configuration */
+#define APIC_SELF_IPI		0x3f0	/* x2APIC mode only */
 
 /* SVR, LVT and divide bits (SDM Vol. 3A 11.5.1, 11.5.4, 11.9). */
 #define APIC_SVR_ENABLE		0x100
