@@ -3,8 +3,9 @@
  * The ioctl fuzzer of fuzz_test.c, in the spirit of syzkaller's dev_kvm
  * descriptions: random sequences over every ioctl of the system, VM and
  * vCPU fds with mostly valid arguments mutated at the edges, random guest
- * code in random CPU modes, and RUN.  The engine (fuzz_ops.c) runs in a
- * child process, the "VMM", with one or more worker threads; the test
+ * code in random CPU modes, and RUN.  The engine (fuzz_ops.c, with the
+ * irqchip's ioctls in fuzz_irq.c and fuzz_lapic.c) runs in a child
+ * process, the "VMM", with one or more worker threads; the test
  * (fuzz_test.c) forks it, watches it for progress and reads its counts
  * from a shared mapping once it is gone.
  *
@@ -48,6 +49,16 @@ enum fz_op {
 	FZ_GUEST_MEM,		/* munmap, mprotect, madvise guest memory */
 	FZ_CODE,		/* write random guest code */
 	FZ_SETUP,		/* a sane slot, mode and RIP */
+	/* The irqchip (fuzz_irq.c, fuzz_lapic.c). */
+	FZ_CREATE_IRQCHIP,
+	FZ_IRQ_LINE,
+	FZ_SIGNAL_MSI,
+	FZ_GET_IRQCHIP,
+	FZ_SET_IRQCHIP,
+	FZ_GET_LAPIC,
+	FZ_SET_LAPIC,
+	FZ_GET_EVENTS,
+	FZ_SET_EVENTS,
 	FZ_OP_NR
 };
 

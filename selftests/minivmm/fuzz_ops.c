@@ -4,7 +4,8 @@
  * building its argument (mostly valid, mutated at the edges, sometimes
  * behind a bad pointer), checking what came back against
  * Documentation/api.rst and recording the first unexpected result; and
- * the weighted choice among them.
+ * the weighted choice among them, the irqchip's operations (fuzz_irq.c,
+ * fuzz_lapic.c) included.
  *
  * The QEMU filter.  In the rig's QEMU (TCG, AMD SVM) a guest with
  * EFER.LME = 1 and CR0.PG = 0 that executes HLT wedges the whole emulated
@@ -55,7 +56,11 @@ static const char *const op_names[FZ_OP_NR] = {
 	[FZ_SET_CPUID] = "set_cpuid2", [FZ_BOGUS] = "bogus_ioctl",
 	[FZ_MAP_RUN] = "map_run", [FZ_CLOSE] = "close",
 	[FZ_GUEST_MEM] = "guest_mem", [FZ_CODE] = "guest_code",
-	[FZ_SETUP] = "setup",
+	[FZ_SETUP] = "setup", [FZ_CREATE_IRQCHIP] = "create_irqchip",
+	[FZ_IRQ_LINE] = "irq_line", [FZ_SIGNAL_MSI] = "signal_msi",
+	[FZ_GET_IRQCHIP] = "get_irqchip", [FZ_SET_IRQCHIP] = "set_irqchip",
+	[FZ_GET_LAPIC] = "get_lapic", [FZ_SET_LAPIC] = "set_lapic",
+	[FZ_GET_EVENTS] = "get_vcpu_events", [FZ_SET_EVENTS] = "set_vcpu_events",
 };
 
 const char *fz_op_name(enum fz_op op)
@@ -133,11 +138,16 @@ long fz_ioctl(struct fz *fz, enum fz_op op, int fd, unsigned long cmd,
 	return r;
 }
 
-/* Pointers: mostly the buffer, sometimes NULL, unmapped or straddling. */
-static unsigned long fz_ptr(struct fz_worker *w, void *p, size_t len)
+/*
+ * Pointers: mostly the buffer, sometimes NULL, unmapped or straddling;
+ * @kind says which.
+ */
+unsigned long fz_ptr_kind(struct fz_worker *w, void *p, size_t len,
+			  enum fz_ptr *kind)
 {
 	struct fz *fz = w->fz;
 
+	*kind = FZ_PTR_BAD;
 	switch (fz_below(&w->rng, 40)) {
 	case 0:
 		return 0;
@@ -151,11 +161,21 @@ static unsigned long fz_ptr(struct fz_worker *w, void *p, size_t len)
 			return (unsigned long)(fz->edge + PAGE - len / 2);
 		return (unsigned long)fz->hole;
 	case 4:
+		*kind = FZ_PTR_SHIFTED;
 		return (unsigned long)p + 1;
 	default:
+		*kind = FZ_PTR_OK;
 		return (unsigned long)p;
 	}
 }
+
+static unsigned long fz_ptr(struct fz_worker *w, void *p, size_t len)
+{
+	enum fz_ptr kind;
+
+	return fz_ptr_kind(w, p, len, &kind);
+}
+
 static void fill_data(struct fz_worker *w, uint8_t *p, size_t len)
 {
 	size_t i;
@@ -305,11 +325,13 @@ static void op_run(struct fz_worker *w, struct fz_vm *vm)
 	unsigned int gen, before, seq;
 	uint32_t reason;
 	int err, vcpu;
+	bool chip;
 	long r;
 
 	pthread_mutex_lock(&fz->lock);
 	vcpu = vm->vcpu;
 	gen = vm->vcpu_gen;
+	chip = vm->vcpu_chip;
 	pthread_mutex_unlock(&fz->lock);
 	if (vcpu < 0)
 		return;
@@ -364,6 +386,10 @@ static void op_run(struct fz_worker *w, struct fz_vm *vm)
 			fz_fail(fz, "RUN: MMIO exit of %u bytes", run->mmio.len);
 		break;
 	case MINIVMM_EXIT_HLT:
+		/* With an irqchip HLT sleeps in the kernel, it never exits. */
+		if (chip && fz->cfg->threads == 1)
+			fz_fail(fz, "RUN: a HLT exit from a VM with an irqchip");
+		break;
 	case MINIVMM_EXIT_SHUTDOWN:
 	case MINIVMM_EXIT_FAIL_ENTRY:
 	case MINIVMM_EXIT_INTERNAL_ERROR:
@@ -608,7 +634,10 @@ static void op_bogus(struct fz_worker *w, struct fz_vm *vm)
 		MINIVMM_GET_REGS, MINIVMM_SET_REGS, MINIVMM_GET_SREGS,
 		MINIVMM_SET_SREGS, MINIVMM_GET_FPU, MINIVMM_SET_FPU,
 		MINIVMM_GET_XSAVE, MINIVMM_SET_XSAVE, MINIVMM_GET_MSRS,
-		MINIVMM_SET_MSRS, MINIVMM_SET_CPUID2,
+		MINIVMM_SET_MSRS, MINIVMM_SET_CPUID2, MINIVMM_CREATE_IRQCHIP,
+		MINIVMM_IRQ_LINE, MINIVMM_SIGNAL_MSI, MINIVMM_GET_IRQCHIP,
+		MINIVMM_SET_IRQCHIP, MINIVMM_GET_LAPIC, MINIVMM_SET_LAPIC,
+		MINIVMM_GET_VCPU_EVENTS, MINIVMM_SET_VCPU_EVENTS,
 	};
 	struct fz_rng *g = &w->rng;
 	struct fz *fz = w->fz;
@@ -672,6 +701,9 @@ static void op_setup(struct fz_worker *w, struct fz_vm *vm)
 	struct fz *fz = w->fz;
 	int mode = fz_below(&w->rng, FZ_MODE_NR);
 
+	/* RFLAGS.IF: interrupts from the irqchip, if the VM has one. */
+	if (fz_chance(&w->rng, 50))
+		regs.rflags |= 1 << 9;
 	/* Its ioctls count as operations; the setup itself only by kind. */
 	__atomic_add_fetch(&fz->sh->calls[FZ_SETUP], 1, __ATOMIC_RELAXED);
 	if (vm->fd >= 0)
@@ -688,6 +720,7 @@ static void op_setup(struct fz_worker *w, struct fz_vm *vm)
 		    (unsigned long)&s) == 0)
 		vm->mode = mode;
 	fz_ioctl(fz, FZ_SET_REGS, vm->vcpu, MINIVMM_SET_REGS, (unsigned long)&regs);
+	fz_irq_setup(w, vm);
 }
 
 /*
@@ -707,6 +740,9 @@ static uint8_t weights[FZ_OP_NR] = {
 	[FZ_GET_XSAVE] = 2, [FZ_SET_XSAVE] = 2, [FZ_GET_MSRS] = 4,
 	[FZ_SET_MSRS] = 5, [FZ_SET_CPUID] = 2, [FZ_BOGUS] = 8, [FZ_MAP_RUN] = 2,
 	[FZ_CLOSE] = 1, [FZ_GUEST_MEM] = 2, [FZ_CODE] = 6, [FZ_SETUP] = 4,
+	[FZ_CREATE_IRQCHIP] = 1, [FZ_IRQ_LINE] = 4, [FZ_SIGNAL_MSI] = 3,
+	[FZ_GET_IRQCHIP] = 2, [FZ_SET_IRQCHIP] = 3, [FZ_GET_LAPIC] = 2,
+	[FZ_SET_LAPIC] = 4, [FZ_GET_EVENTS] = 2, [FZ_SET_EVENTS] = 3,
 };
 
 enum fz_op fz_pick_op(struct fz_worker *w)
@@ -753,6 +789,11 @@ void fz_do_op(struct fz_worker *w, struct fz_vm *vm, enum fz_op op)
 	case FZ_CLOSE:		fz_close(w, vm); break;
 	case FZ_GUEST_MEM:	fz_guest_mem(w); break;
 	case FZ_CODE:		fz_code(w, vm); break;
-	default:		op_setup(w, vm); break;
+	case FZ_SETUP:		op_setup(w, vm); break;
+	case FZ_GET_LAPIC:
+	case FZ_SET_LAPIC:
+	case FZ_GET_EVENTS:
+	case FZ_SET_EVENTS:	fz_lapic_op(w, vm, op); break;
+	default:		fz_irq_op(w, vm, op); break;
 	}
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
@@ -41,6 +42,7 @@ void fz_create_vm(struct fz_worker *w, struct fz_vm *vm)
 	struct fz *fz = w->fz;
 	unsigned long type = fz_chance(&w->rng, 90) ? 0 : fz_u64(&w->rng);
 	long r = fz_ioctl(fz, FZ_CREATE_VM, fz->sys, MINIVMM_CREATE_VM, type);
+	bool chip = false;
 
 	if (r < 0)
 		return;
@@ -49,9 +51,12 @@ void fz_create_vm(struct fz_worker *w, struct fz_vm *vm)
 		fz_fail(fz, "CREATE_VM(%#lx) accepted a nonzero type", type);
 		return;
 	}
+	fz_irqchip_at_create(w, r, &chip);
 	pthread_mutex_lock(&fz->lock);
 	if (vm->fd < 0) {
 		vm->fd = r;
+		vm->irqchip = chip;
+		vm->had_vcpu = false;
 		r = -1;
 	}
 	pthread_mutex_unlock(&fz->lock);
@@ -64,17 +69,25 @@ long fz_create_vcpu(struct fz_worker *w, struct fz_vm *vm)
 	struct fz *fz = w->fz;
 	unsigned long id = fz_chance(&w->rng, 85) ? fz_below(&w->rng, 2) :
 			   fz_u64(&w->rng);
+	int fd = vm->fd, err;
 	long r;
 
-	if (vm->fd < 0)
+	if (fd < 0)
 		return 0;
-	r = fz_ioctl(fz, FZ_CREATE_VCPU, vm->fd, MINIVMM_CREATE_VCPU, id);
-	if (r < 0)
-		return -errno;
+	r = fz_ioctl(fz, FZ_CREATE_VCPU, fd, MINIVMM_CREATE_VCPU, id);
+	err = errno;
 	pthread_mutex_lock(&fz->lock);
+	/* The VM keeps its vCPU, whatever becomes of the fd (irqchip rules). */
+	if (vm->fd == fd && (r >= 0 || err == EEXIST))
+		vm->had_vcpu = true;
+	if (r < 0) {
+		pthread_mutex_unlock(&fz->lock);
+		return -err;
+	}
 	if (vm->vcpu < 0) {
 		vm->vcpu = r;
 		vm->vcpu_gen++;
+		vm->vcpu_chip = vm->irqchip;
 		r = -1;
 	}
 	pthread_mutex_unlock(&fz->lock);
@@ -362,6 +375,19 @@ void fz_vmm(const struct fz_config *cfg, struct fz_shared *sh)
 	}
 	fz.edge = p;
 	fz.hole = p + PAGE;
+	/*
+	 * The limits the irqchip operations check against (api.rst); the
+	 * I/O APIC state of the ABI has room for 24 pins.
+	 */
+	fz.pins = ioctl(fz.sys, MINIVMM_CHECK_EXTENSION, MINIVMM_CAP_IRQCHIP);
+	fz.nr_gsis = ioctl(fz.sys, MINIVMM_CHECK_EXTENSION, MINIVMM_CAP_NR_GSIS);
+	fz.max_vcpus = ioctl(fz.sys, MINIVMM_CHECK_EXTENSION, MINIVMM_CAP_MAX_VCPUS);
+	if (fz.pins < 1 || fz.pins > 24 || fz.nr_gsis < fz.pins ||
+	    fz.nr_gsis > 4096 || fz.max_vcpus < 1) {
+		fz_fail(&fz, "capabilities: %u pins, %u GSIs, %u vCPUs",
+			fz.pins, fz.nr_gsis, fz.max_vcpus);
+		return;
+	}
 	for (c = 0; c < NCHUNKS; c++)
 		fz.chunk_prot[c] = PROT_READ | PROT_WRITE;
 	fz_write_tables(fz.arena);

@@ -37,6 +37,14 @@ struct fz_vm {
 	unsigned int in_run, run_seq;
 	int mode;			/* the last mode FZ_SETUP gave it */
 	pthread_rwlock_t run_lock;	/* run page: readers use, writer unmaps */
+	/*
+	 * What the fuzzer knows of the VM behind fd, under fz->lock: it has
+	 * an irqchip, it has a vCPU (which it keeps after the vCPU fd is
+	 * closed).  vcpu_chip: the VM of the vCPU behind vcpu (maybe an
+	 * older VM of the slot) had one.  With several workers, an fd read
+	 * outside the lock may be another object's by the time it is used.
+	 */
+	bool irqchip, had_vcpu, vcpu_chip;
 };
 
 struct fz {
@@ -51,6 +59,8 @@ struct fz {
 	uint8_t *edge;			/* a page followed by the hole */
 	struct timespec end;
 	volatile int stop;
+	/* The capabilities the irqchip operations check against. */
+	unsigned int pins, nr_gsis, max_vcpus;
 };
 
 struct fz_worker {
@@ -61,12 +71,34 @@ struct fz_worker {
 	uint8_t buf[2 * PAGE] __attribute__((aligned(64)));
 };
 
+/* What a pointer from fz_ptr_kind() points at. */
+enum fz_ptr {
+	FZ_PTR_OK,			/* the buffer */
+	FZ_PTR_BAD,			/* not readable (in full): EFAULT */
+	FZ_PTR_SHIFTED,			/* the buffer + 1: contents unknown */
+};
+
+/*
+ * What an ioctl of the irqchip operations may answer: one of the errnos
+ * in @fail (each stands for something wrong in the request; none: it
+ * must succeed), or one in @may whatever the request.  @any: the request
+ * is not what was built (a shifted pointer), so success or any of them.
+ */
+struct fz_want {
+	uint64_t fail, may;
+	bool any;
+};
+
+#define FZ_E(e)		(1ULL << (e))
+
 /* fuzz_ops.c: checked ioctls and the operations on them */
 void fz_fail(struct fz *fz, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void fz_count(struct fz *fz, enum fz_op op);
 long fz_ioctl(struct fz *fz, enum fz_op op, int fd, unsigned long cmd,
 	      unsigned long arg);
+unsigned long fz_ptr_kind(struct fz_worker *w, void *p, size_t len,
+			  enum fz_ptr *kind);
 enum fz_op fz_pick_op(struct fz_worker *w);
 void fz_do_op(struct fz_worker *w, struct fz_vm *vm, enum fz_op op);
 
@@ -80,5 +112,21 @@ bool fz_chunk_writable(struct fz *fz, int c);
 void fz_close(struct fz_worker *w, struct fz_vm *vm);
 void fz_guest_mem(struct fz_worker *w);
 void fz_code(struct fz_worker *w, struct fz_vm *vm);
+
+/* fuzz_irq.c: the irqchip's VM ioctls, and the new operations' oracle */
+long fz_call(struct fz_worker *w, enum fz_op op, int fd, unsigned long cmd,
+	     unsigned long arg, const void *req, size_t len, struct fz_want *want);
+void fz_want_init(struct fz_worker *w, struct fz_want *want, bool locked);
+void fz_want_ptr(struct fz_want *want, enum fz_ptr kind, uint64_t documented);
+void fz_want_chip(struct fz_want *want, int chip);
+int fz_vcpu_of(struct fz_worker *w, struct fz_vm *vm, int *chip);
+void fz_dump(const char *what, const void *p, size_t len);
+void fz_irqchip_at_create(struct fz_worker *w, int fd, bool *chip);
+void fz_irq_setup(struct fz_worker *w, struct fz_vm *vm);
+void fz_irq_op(struct fz_worker *w, struct fz_vm *vm, enum fz_op op);
+
+/* fuzz_lapic.c: a vCPU's local APIC and pending events */
+void fz_lapic_setup(struct fz_worker *w, struct fz_vm *vm);
+void fz_lapic_op(struct fz_worker *w, struct fz_vm *vm, enum fz_op op);
 
 #endif /* MINIVMM_FUZZ_VMM_H */
