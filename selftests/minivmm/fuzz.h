@@ -4,10 +4,10 @@
  * descriptions: random sequences over every ioctl of the system, VM and
  * vCPU fds with mostly valid arguments mutated at the edges, random guest
  * code in random CPU modes, and RUN.  The engine (fuzz_ops.c, with the
- * irqchip's ioctls in fuzz_irq.c and fuzz_lapic.c) runs in a child
- * process, the "VMM", with one or more worker threads; the test
- * (fuzz_test.c) forks it, watches it for progress and reads its counts
- * from a shared mapping once it is gone.
+ * irqchip's ioctls in fuzz_irq.c and fuzz_lapic.c and the eventfd paths
+ * in fuzz_efd.c) runs in a child process, the "VMM", with one or more
+ * worker threads; the test (fuzz_test.c) forks it, watches it for
+ * progress and reads its counts from a shared mapping once it is gone.
  *
  * Replay: everything a worker chooses comes from its own generator,
  * seeded from the run's seed and the worker's number.  With one worker the
@@ -49,7 +49,7 @@ enum fz_op {
 	FZ_GUEST_MEM,		/* munmap, mprotect, madvise guest memory */
 	FZ_CODE,		/* write random guest code */
 	FZ_SETUP,		/* a sane slot, mode and RIP */
-	/* The irqchip (fuzz_irq.c, fuzz_lapic.c). */
+	/* The irqchip (fuzz_irq.c) and the device fast paths (fuzz_efd.c). */
 	FZ_CREATE_IRQCHIP,
 	FZ_IRQ_LINE,
 	FZ_SIGNAL_MSI,
@@ -59,6 +59,10 @@ enum fz_op {
 	FZ_SET_LAPIC,
 	FZ_GET_EVENTS,
 	FZ_SET_EVENTS,
+	FZ_IOEVENTFD,
+	FZ_IRQFD,
+	FZ_EVENTFD,		/* write, read, close a worker's eventfd */
+	FZ_GSI_ROUTING,
 	FZ_OP_NR
 };
 

@@ -4,9 +4,9 @@
  * MINIVMM_CREATE_IRQCHIP, on half of the VMs as they are created and at
  * any time after (twice, after the vCPU, with an argument); IRQ_LINE and
  * SIGNAL_MSI; GET/SET_IRQCHIP, mostly a GET then a mutated SET.  The
- * vCPU's side is in fuzz_lapic.c.
+ * vCPU's side is in fuzz_lapic.c, the eventfd paths in fuzz_efd.c.
  *
- * The oracle of both files.  Each request is built mostly valid and
+ * The oracle of all three files.  Each request is built mostly valid and
  * mutated at the edges, and the answer is checked against
  * Documentation/api.rst: every thing wrong in a request names an errno,
  * and the call must fail with one of them, or succeed when nothing is

@@ -5,7 +5,7 @@
  * behind a bad pointer), checking what came back against
  * Documentation/api.rst and recording the first unexpected result; and
  * the weighted choice among them, the irqchip's operations (fuzz_irq.c,
- * fuzz_lapic.c) included.
+ * fuzz_lapic.c, fuzz_efd.c) included.
  *
  * The QEMU filter.  In the rig's QEMU (TCG, AMD SVM) a guest with
  * EFER.LME = 1 and CR0.PG = 0 that executes HLT wedges the whole emulated
@@ -61,6 +61,8 @@ static const char *const op_names[FZ_OP_NR] = {
 	[FZ_GET_IRQCHIP] = "get_irqchip", [FZ_SET_IRQCHIP] = "set_irqchip",
 	[FZ_GET_LAPIC] = "get_lapic", [FZ_SET_LAPIC] = "set_lapic",
 	[FZ_GET_EVENTS] = "get_vcpu_events", [FZ_SET_EVENTS] = "set_vcpu_events",
+	[FZ_IOEVENTFD] = "ioeventfd", [FZ_IRQFD] = "irqfd",
+	[FZ_EVENTFD] = "eventfd", [FZ_GSI_ROUTING] = "gsi_routing",
 };
 
 const char *fz_op_name(enum fz_op op)
@@ -636,7 +638,8 @@ static void op_bogus(struct fz_worker *w, struct fz_vm *vm)
 		MINIVMM_GET_XSAVE, MINIVMM_SET_XSAVE, MINIVMM_GET_MSRS,
 		MINIVMM_SET_MSRS, MINIVMM_SET_CPUID2, MINIVMM_CREATE_IRQCHIP,
 		MINIVMM_IRQ_LINE, MINIVMM_SIGNAL_MSI, MINIVMM_GET_IRQCHIP,
-		MINIVMM_SET_IRQCHIP, MINIVMM_GET_LAPIC, MINIVMM_SET_LAPIC,
+		MINIVMM_SET_IRQCHIP, MINIVMM_IOEVENTFD, MINIVMM_IRQFD,
+		MINIVMM_SET_GSI_ROUTING, MINIVMM_GET_LAPIC, MINIVMM_SET_LAPIC,
 		MINIVMM_GET_VCPU_EVENTS, MINIVMM_SET_VCPU_EVENTS,
 	};
 	struct fz_rng *g = &w->rng;
@@ -743,6 +746,8 @@ static uint8_t weights[FZ_OP_NR] = {
 	[FZ_CREATE_IRQCHIP] = 1, [FZ_IRQ_LINE] = 4, [FZ_SIGNAL_MSI] = 3,
 	[FZ_GET_IRQCHIP] = 2, [FZ_SET_IRQCHIP] = 3, [FZ_GET_LAPIC] = 2,
 	[FZ_SET_LAPIC] = 4, [FZ_GET_EVENTS] = 2, [FZ_SET_EVENTS] = 3,
+	[FZ_IOEVENTFD] = 3, [FZ_IRQFD] = 3, [FZ_EVENTFD] = 3,
+	[FZ_GSI_ROUTING] = 1,
 };
 
 enum fz_op fz_pick_op(struct fz_worker *w)
@@ -790,6 +795,10 @@ void fz_do_op(struct fz_worker *w, struct fz_vm *vm, enum fz_op op)
 	case FZ_GUEST_MEM:	fz_guest_mem(w); break;
 	case FZ_CODE:		fz_code(w, vm); break;
 	case FZ_SETUP:		op_setup(w, vm); break;
+	case FZ_IOEVENTFD:
+	case FZ_IRQFD:
+	case FZ_EVENTFD:
+	case FZ_GSI_ROUTING:	fz_efd_op(w, vm, op); break;
 	case FZ_GET_LAPIC:
 	case FZ_SET_LAPIC:
 	case FZ_GET_EVENTS:

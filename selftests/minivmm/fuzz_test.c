@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A seedable, structured ioctl fuzzer (fuzz.h; fuzz_ops.c, fuzz_vmm.c,
- * fuzz_gen.c; the irqchip in fuzz_irq.c, fuzz_lapic.c) and
+ * fuzz_gen.c; the irqchip in fuzz_irq.c, fuzz_lapic.c, fuzz_efd.c) and
  * the hostile-VMM cases that go with it:
  *
  *  - single_thread: one worker, a sequence replayable from the seed;

@@ -57,6 +57,7 @@ void fz_create_vm(struct fz_worker *w, struct fz_vm *vm)
 		vm->fd = r;
 		vm->irqchip = chip;
 		vm->had_vcpu = false;
+		vm->efds.nio = vm->efds.nirq = 0;
 		r = -1;
 	}
 	pthread_mutex_unlock(&fz->lock);
@@ -318,6 +319,7 @@ static void *worker(void *arg)
 		fz_fail(fz, "timer_create: %s", strerror(errno));
 		return NULL;
 	}
+	fz_efd_init(w);
 	while (!fz->stop) {
 		if (__atomic_load_n(&fz->sh->ops, __ATOMIC_RELAXED) >= fz->cfg->ops ||
 		    (!(++n % 64) && time_up(fz)))

@@ -21,6 +21,32 @@
 #define CHUNK		0x200000UL	/* one slot's worth of guest memory */
 #define NCHUNKS		4
 #define NSLOTS_FUZZ	6		/* slots tried: the 4 used and 2 more */
+#define FZ_EFDS		4		/* eventfds each worker owns */
+/* Per VM (Documentation/api.rst, ENOSPC of MINIVMM_IOEVENTFD and _IRQFD). */
+#define FZ_MAX_IOEVENTFDS	1024
+#define FZ_MAX_IRQFDS		1024
+
+/* An ioeventfd or irqfd the fuzzer assigned: what the VM should hold. */
+struct fz_ioeventfd {
+	uint64_t addr, datamatch;
+	uint32_t len, efd;		/* efd: the eventfd's fz_worker.efd_id */
+	bool pio, wildcard;
+};
+
+struct fz_irqfd {
+	uint32_t efd, gsi;
+};
+
+/*
+ * The ioeventfds and irqfds of a slot's VM, kept by the operations that
+ * change them (all under fz->lock), so that EEXIST, EBUSY, ENOENT and
+ * ENOSPC are known exactly.
+ */
+struct fz_assigned {
+	unsigned int nio, nirq;
+	struct fz_ioeventfd io[FZ_MAX_IOEVENTFDS];
+	struct fz_irqfd irq[FZ_MAX_IRQFDS];
+};
 
 struct fz_vm {
 	int fd, vcpu;			/* -1: none */
@@ -45,6 +71,7 @@ struct fz_vm {
 	 * outside the lock may be another object's by the time it is used.
 	 */
 	bool irqchip, had_vcpu, vcpu_chip;
+	struct fz_assigned efds;
 };
 
 struct fz {
@@ -61,6 +88,7 @@ struct fz {
 	volatile int stop;
 	/* The capabilities the irqchip operations check against. */
 	unsigned int pins, nr_gsis, max_vcpus;
+	uint32_t efd_seq;		/* the last eventfd id handed out */
 };
 
 struct fz_worker {
@@ -68,6 +96,9 @@ struct fz_worker {
 	struct fz_rng rng;
 	timer_t timer;
 	pthread_t thread;
+	/* Its eventfds (-1: none), each with an id that changes on reopen. */
+	int efd[FZ_EFDS];
+	uint32_t efd_id[FZ_EFDS];
 	uint8_t buf[2 * PAGE] __attribute__((aligned(64)));
 };
 
@@ -128,5 +159,9 @@ void fz_irq_op(struct fz_worker *w, struct fz_vm *vm, enum fz_op op);
 /* fuzz_lapic.c: a vCPU's local APIC and pending events */
 void fz_lapic_setup(struct fz_worker *w, struct fz_vm *vm);
 void fz_lapic_op(struct fz_worker *w, struct fz_vm *vm, enum fz_op op);
+
+/* fuzz_efd.c: ioeventfds, irqfds, their eventfds and the GSI routes */
+void fz_efd_init(struct fz_worker *w);
+void fz_efd_op(struct fz_worker *w, struct fz_vm *vm, enum fz_op op);
 
 #endif /* MINIVMM_FUZZ_VMM_H */
