@@ -25,8 +25,10 @@
  *    EFER anywhere (fuzz_gen.c, wrmsr_kept()); and the long-mode GDT has
  *    no 32-bit code segment to far-return into.
  * What is left is a guest that rewrites its own code (or its GDT) into
- * one of those instructions at run time, which the random stores do not
- * come near in practice.  On VMX (Bochs) none of this applies.
+ * one of those instructions at run time, or jumps straight onto an APIC
+ * WRMSR with EFER in ECX (only a mutated SET_REGS could leave it there),
+ * which the random stores and jumps do not come near in practice.  On
+ * VMX (Bochs) none of this applies.
  */
 #include <errno.h>
 #include <pthread.h>
