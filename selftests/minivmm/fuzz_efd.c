@@ -616,6 +616,13 @@ static void op_gsi_routing(struct fz_worker *w, struct fz_vm *vm)
 		break;
 	default:
 		p = fz_ptr_kind(w, t, len, &kind);
+		/*
+		 * A table straddling the hole is read from what lies in the
+		 * page before it, whose nr may well fit: not a sure EFAULT.
+		 */
+		if (kind == FZ_PTR_BAD && p >= (unsigned long)fz->edge &&
+		    p < (unsigned long)fz->hole)
+			kind = FZ_PTR_SHIFTED;
 		if (routing_bad(t, nr, fz))
 			want.fail |= E(EINVAL);
 		fz_want_ptr(&want, kind, E(EINVAL));

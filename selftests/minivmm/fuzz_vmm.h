@@ -105,7 +105,7 @@ struct fz_worker {
 /* What a pointer from fz_ptr_kind() points at. */
 enum fz_ptr {
 	FZ_PTR_OK,			/* the buffer */
-	FZ_PTR_BAD,			/* not readable (in full): EFAULT */
+	FZ_PTR_BAD,			/* not readable in full: EFAULT for a fixed size */
 	FZ_PTR_SHIFTED,			/* the buffer + 1: contents unknown */
 };
 
