@@ -223,7 +223,7 @@ static int events_verdict(const struct minivmm_vcpu_events *ev)
 	if (ev->interrupt.injected ? ev->interrupt.nr < 16 : ev->interrupt.nr)
 		return EV_BAD;
 	if ((ev->interrupt.shadow & ~(MINIVMM_SHADOW_MOV_SS | MINIVMM_SHADOW_STI)) ||
-	    (ev->interrupt.shadow && (ev->interrupt.injected ||
+	    (ev->interrupt.shadow && (ev->interrupt.injected || ev->nmi.injected ||
 				      !(ev->flags & MINIVMM_VCPUEVENT_VALID_SHADOW))))
 		return EV_BAD;
 	if (ev->nmi.pending && !(ev->flags & MINIVMM_VCPUEVENT_VALID_NMI_PENDING))

@@ -133,6 +133,7 @@ static inline void irq_dump(struct guest *g)
 {
 	static struct minivmm_lapic_state s;
 	struct minivmm_vcpu_events ev = { 0 };
+	struct minivmm_irqchip chip = { .chip_id = MINIVMM_IRQCHIP_IOAPIC };
 	uint64_t deadline = 0;
 	uint32_t r[8];
 	int i;
@@ -159,6 +160,15 @@ static inline void irq_dump(struct guest *g)
 		ev.exception.injected, ev.interrupt.injected, ev.interrupt.nr,
 		ev.nmi.injected, ev.nmi.pending, ev.nmi.masked,
 		ev.interrupt.shadow);
+	if (ioctl(g->vm, MINIVMM_GET_IRQCHIP, &chip))
+		return;
+	fprintf(stderr, "#   I/O APIC lines %#x ioregsel %#x", chip.chip.ioapic.irr,
+		chip.chip.ioapic.ioregsel);
+	for (i = 0; i < 24; i++)
+		if (!(chip.chip.ioapic.redirtbl[i] & (1 << 16)))
+			fprintf(stderr, " pin %d: %#llx", i,
+				(unsigned long long)chip.chip.ioapic.redirtbl[i]);
+	fprintf(stderr, "\n");
 }
 
 /*
