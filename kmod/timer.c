@@ -62,8 +62,11 @@ u64 mvm_tsc_delta_ns(u64 delta_tsc, u32 khz)
 
 	if (!khz)
 		return min(delta_tsc, cap);
-	/* ticks * 1e6 / kHz, without overflowing 64 bits. */
-	if (delta_tsc >= mul_u64_u32_div(cap, khz, 1000000))
+	/*
+	 * ticks / kHz is milliseconds: beyond the cap's, the result is the
+	 * cap, and below it ticks * 1e6 / kHz fits in 64 bits at any rate.
+	 */
+	if (div_u64(delta_tsc, khz) >= cap / NSEC_PER_MSEC)
 		return cap;
 	return mul_u64_u32_div(delta_tsc, 1000000, khz);
 }

@@ -246,6 +246,16 @@ static void lapic_tsc_deadline_math(struct kunit *test)
 			100ULL * 365 * 24 * 3600 * NSEC_PER_SEC);
 	KUNIT_EXPECT_GT(test, mvm_tsc_delta_ns(1ULL << 60, 3000000),
 			mvm_tsc_delta_ns(1ULL << 59, 3000000));
+	/*
+	 * A rate above 5.8 GHz once wrapped the cap's threshold: all 2^64
+	 * ticks at 6 GHz are 97 years, under the cap, and exact.
+	 */
+	KUNIT_EXPECT_EQ(test, mvm_tsc_delta_ns(~0ULL, 6000000),
+			3074457345618258602ULL);
+	KUNIT_EXPECT_EQ(test, mvm_tsc_delta_ns(6000, 6000000), 1000ULL);
+	/* 1e18 ticks at 6 GHz: 1.67e17 ns, well below the cap. */
+	KUNIT_EXPECT_EQ(test, mvm_tsc_delta_ns(1000000000000000000ULL, 6000000),
+			166666666666666666ULL);
 	/* An unknown TSC rate counts ticks as nanoseconds. */
 	KUNIT_EXPECT_EQ(test, mvm_tsc_delta_ns(1234, 0), 1234ULL);
 }
