@@ -296,10 +296,19 @@ TEST_F_TIMEOUT(irq, timer_periodic, 60)
 	double per_ms = host_tsc_per_ms(_metadata);
 	uint64_t start, first, last;
 	double span, total;
+	uint32_t n;
 
 	IRQ_START(g, apic_periodic, PERIOD_NS, PERIOD_TICKS, per_ms);
-	EXPECT_EQ(PERIOD_TICKS, run_report(_metadata, g))
-		TH_LOG("ticks counted, the timer masked at the last");
+	/*
+	 * The last tick's handler masks the timer; a tick that expired before
+	 * that (a handler more than a period late, as under the debug kernel)
+	 * is already in IRR, which masking does not clear (SDM Vol. 3A
+	 * 11.5.1), and is taken after the EOI: one more, never two.
+	 */
+	n = run_report(_metadata, g);
+	EXPECT_TRUE(n == PERIOD_TICKS || n == PERIOD_TICKS + 1)
+		TH_LOG("%u ticks counted, the timer masked at tick %d", n,
+		       PERIOD_TICKS);
 	start = slot(g, 1);
 	first = slot(g, 2);
 	last = slot(g, 3);
