@@ -5,7 +5,7 @@
  *
  * The steps, each in its own file: parse the command line (run_opts.c),
  * read the image and modules (here, before any VM exists), build the VM
- * (vm.c), load the image with the loader its format calls for (load_flat.c, load_elf.c, load_multiboot.c), set the
+ * (vm.c), load the image with the loader its format calls for (boot/flat.c, boot/elf.c, boot/multiboot.c), set the
  * registers, and run (vcpu_loop.c) with the devices of ioport.c.
  *
  * The format is decided in this order: --flat ADDR forces a flat binary;

@@ -2,10 +2,10 @@
 /*
  * ioport.c: the machine vmctl emulates, as a map of I/O ports to devices.
  *
- *   0x0f4          QEMU isa-debug-exit          dev_debugexit.c
- *   0x3f8-0x3ff    16550 UART (COM1)            dev_uart.c
- *   0x510, 0x511   QEMU fw_cfg selector, data   dev_fwcfg.c
- *   0xcf8-0xcff    PCI configuration #1         dev_pci.c
+ *   0x0f4          QEMU isa-debug-exit          devices/debug_exit.c
+ *   0x3f8-0x3ff    16550 UART (COM1)            devices/uart.c
+ *   0x510, 0x511   QEMU fw_cfg selector, data   devices/fw_cfg.c
+ *   0xcf8-0xcff    PCI configuration #1         devices/pci.c
  *
  * Every other port, and every MMIO address (vmctl has no MMIO devices),
  * behaves as on a bus with nothing there: reads return all ones, writes

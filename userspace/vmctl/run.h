@@ -100,11 +100,11 @@ int layout_alloc(struct boot_layout *l, const struct guest_mem *m,
 int run_read_file(const char *name, struct run_file *f);
 void run_free_file(struct run_file *f);
 
-/* load_flat.c: a flat binary started in real mode (--flat ADDR) */
+/* boot/flat.c: a flat binary started in real mode (--flat ADDR) */
 int load_flat(struct guest_mem *m, const struct run_file *img, uint64_t addr,
 	      struct boot_state *bs);
 
-/* load_elf.c: ELF parsing for both loaders; a 64-bit ELF in long mode */
+/* boot/elf.c: ELF parsing for both loaders; a 64-bit ELF in long mode */
 #define ELF_MAX_SEGS		32
 
 struct elf_seg {
@@ -127,7 +127,7 @@ void boot_seg_system(struct boot_state *bs);
 int load_elf64(struct guest_mem *m, const struct run_file *img,
 	       struct boot_state *bs);
 
-/* load_multiboot.c: a Multiboot v1 kernel, as GRUB boots it */
+/* boot/multiboot.c: a Multiboot v1 kernel, as GRUB boots it */
 #define MB_MAGIC		0x1BADB002u
 #define MB_BOOT_MAGIC		0x2BADB002u
 #define MB_SEARCH		8192
@@ -144,7 +144,7 @@ int load_multiboot(struct guest_mem *m, const struct run_file *img,
 		   const char *cmdline, const struct run_file *mods,
 		   unsigned int nr_mods, struct boot_state *bs);
 
-/* dev_uart.c: a 16550 UART, output only */
+/* devices/uart.c: a 16550 UART, output only */
 struct uart16550 {
 	uint8_t ier, lcr, mcr, scr, fcr, dll, dlm;
 	uint8_t rbr;		/* a byte looped back in loopback mode */
@@ -156,7 +156,7 @@ void uart_init(struct uart16550 *u, int out_fd);
 uint8_t uart_read(struct uart16550 *u, unsigned int reg);
 void uart_write(struct uart16550 *u, unsigned int reg, uint8_t val);
 
-/* dev_debugexit.c: QEMU's isa-debug-exit */
+/* devices/debug_exit.c: QEMU's isa-debug-exit */
 struct debug_exit {
 	bool requested;
 	int status;
@@ -164,7 +164,7 @@ struct debug_exit {
 
 void debug_exit_write(struct debug_exit *d, uint32_t val);
 
-/* dev_fwcfg.c: QEMU's fw_cfg, the legacy I/O port interface */
+/* devices/fw_cfg.c: QEMU's fw_cfg, the legacy I/O port interface */
 struct fw_cfg {
 	uint16_t selector;
 	uint32_t offset;	/* into the selected item */
@@ -176,7 +176,7 @@ void fw_cfg_init(struct fw_cfg *f, uint64_t ram_size, uint16_t nr_cpus);
 void fw_cfg_select(struct fw_cfg *f, uint16_t key);
 uint8_t fw_cfg_read(struct fw_cfg *f);
 
-/* dev_pci.c: PCI configuration mechanism #1 with an empty bus */
+/* devices/pci.c: PCI configuration mechanism #1 with an empty bus */
 struct pci_cfg {
 	uint32_t address;	/* 0xcf8 */
 };

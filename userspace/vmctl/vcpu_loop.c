@@ -6,7 +6,7 @@
  * 1 to enter the guest again or 0 to stop with *status set (the same
  * contract the module's exit handlers have).  How a run ends:
  *
- *   write v to port 0xf4        status (v << 1) | 1       (dev_debugexit.c)
+ *   write v to port 0xf4        status (v << 1) | 1       (devices/debug_exit.c)
  *   HLT                         0, "the guest halted"
  *   SHUTDOWN, FAIL_ENTRY,       VMCTL_EXIT_GUEST_FAULT, with the reason and
  *   INTERNAL_ERROR, unknown     the registers on stderr

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * load_elf.c: ELF images, and a 64-bit ELF started in long mode.
+ * boot/elf.c: ELF images, and a 64-bit ELF started in long mode.
  *
  * elf_parse() reads the program headers of an ELF32 or ELF64 x86 image
- * into one common form that both this loader and load_multiboot.c use,
+ * into one common form that both this loader and boot/multiboot.c use,
  * checking every offset and size against the file before anything is
  * copied.  Segments (PT_LOAD) are loaded at their physical address
  * (p_paddr), as GRUB and QEMU's -kernel do; e_entry is a virtual address

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * load_multiboot.c: a Multiboot (version 1) kernel, booted as GRUB boots
+ * boot/multiboot.c: a Multiboot (version 1) kernel, booted as GRUB boots
  * it.  References are to the Multiboot Specification 0.6.96.
  *
  * 3.1  The header is a 4-byte-aligned {magic 0x1BADB002, flags, checksum}

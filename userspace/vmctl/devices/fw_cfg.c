@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dev_fwcfg.c: QEMU's firmware configuration device, its traditional
+ * devices/fw_cfg.c: QEMU's firmware configuration device, its traditional
  * I/O port interface (QEMU docs/specs/fw_cfg.txt): a 16-bit selector
  * written to port 0x510 picks an item and rewinds it, and each 8-bit read
  * of port 0x511 returns its next byte.  Past an item's end, and for an item

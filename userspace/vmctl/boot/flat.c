@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * load_flat.c: a flat binary (--flat ADDR), copied to ADDR and started
+ * boot/flat.c: a flat binary (--flat ADDR), copied to ADDR and started
  * there in real mode, like a boot sector or a DOS .COM file.
  *
  * The CPU is left in its reset state (Intel SDM vol 3A 9.1.1) except for

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dev_debugexit.c: QEMU's isa-debug-exit device at port 0xf4.
+ * devices/debug_exit.c: QEMU's isa-debug-exit device at port 0xf4.
  *
  * A write of value v stops the machine and makes the VMM exit with status
  * (v << 1) | 1, the convention test kernels written for QEMU rely on to

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dev_pci.c: PCI configuration mechanism #1 (PCI Local Bus Specification
+ * devices/pci.c: PCI configuration mechanism #1 (PCI Local Bus Specification
  * 3.0, 3.2.2.3.2) with nothing on the bus.
  *
  * The address register at 0xcf8 is a 32-bit register: 32-bit accesses

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dev_uart.c: a 16550A UART, enough of it for a guest to print.
+ * devices/uart.c: a 16550A UART, enough of it for a guest to print.
  *
  * Registers as in the National Semiconductor PC16550D data sheet, table
  * II.  Everything the guest transmits is written to out_fd (vmctl's
