@@ -121,6 +121,19 @@ void machine_init(struct machine *mc, uint64_t ram_size, unsigned int cpus,
 	fw_cfg_init(&mc->fw_cfg, ram_size, cpus);
 }
 
+void machine_set_irq(struct machine *mc, unsigned int gsi, bool level)
+{
+	if (mc->irq)
+		mc->irq(mc->irq_opaque, gsi, level);
+}
+
+/* The first reason given wins: a reset during power-off is still off. */
+void machine_request_stop(struct machine *mc, enum machine_stop why)
+{
+	if (mc->stop == MACHINE_RUNNING)
+		mc->stop = why;
+}
+
 static const struct pio_dev *pio_find(uint16_t port)
 {
 	size_t i;

@@ -186,7 +186,27 @@ void pci_write(struct pci_cfg *p, unsigned int port, unsigned int size,
 	       uint32_t val);
 
 /* ioport.c: the port and MMIO map of the machine */
+
+/*
+ * How a device interrupts the guest: it sets the level of one I/O APIC
+ * input (GSI; an ISA device's IRQ n is GSI n).  vm.c supplies the function
+ * (MINIVMM_IRQ_LINE) when the VM has an irqchip; without one the call does
+ * nothing.  Every device uses machine_set_irq(), never the ioctl itself.
+ */
+typedef void (*machine_irq_fn)(void *opaque, unsigned int gsi, bool level);
+
+/* Why the machine wants the run to end (checked after every exit). */
+enum machine_stop {
+	MACHINE_RUNNING,
+	MACHINE_POWER_OFF,	/* the guest powered off: vmctl exits 0 */
+	MACHINE_RESET,		/* the guest asked for a reset */
+	MACHINE_QUIT,		/* the person at the console asked to quit */
+};
+
 struct machine {
+	machine_irq_fn irq;
+	void *irq_opaque;
+	volatile enum machine_stop stop;
 	struct uart16550 uart;
 	struct debug_exit debug_exit;
 	struct fw_cfg fw_cfg;
@@ -198,6 +218,8 @@ struct machine {
 
 void machine_init(struct machine *mc, uint64_t ram_size, unsigned int cpus,
 		  int out_fd);
+void machine_set_irq(struct machine *mc, unsigned int gsi, bool level);
+void machine_request_stop(struct machine *mc, enum machine_stop why);
 void machine_pio(struct machine *mc, uint16_t port, bool out, uint8_t *data,
 		 unsigned int size);
 void machine_mmio(struct machine *mc, uint64_t addr, bool write,
