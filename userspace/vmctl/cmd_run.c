@@ -149,7 +149,7 @@ int cmd_run(int argc, char **argv)
 		goto out_free;
 
 	status = VMCTL_EXIT_ERROR;
-	ret = vm_create(&vm, o.mem_size);
+	ret = vm_create(&vm, o.mem_size, false);
 	if (ret) {
 		mvm_explain(-ret, vm.failed_op);
 		goto out_free;

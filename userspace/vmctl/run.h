@@ -231,10 +231,12 @@ struct vm {
 	struct minivmm_run *run;
 	size_t run_size;
 	struct guest_mem mem;
+	bool irqchip;		/* the module emulates the APICs */
 	const char *failed_op;	/* what the last -errno came from */
 };
 
-int vm_create(struct vm *vm, uint64_t mem_size);
+int vm_create(struct vm *vm, uint64_t mem_size, bool irqchip);
+void vm_connect_irqs(struct vm *vm, struct machine *mc);
 void vm_destroy(struct vm *vm);
 int vm_get_boot_state(struct vm *vm, struct boot_state *bs);
 int vm_set_boot_state(struct vm *vm, const struct boot_state *bs);

@@ -48,10 +48,38 @@ static int vm_set_slot(struct vm *vm, uint32_t slot, uint64_t gpa,
 }
 
 /*
- * Open /dev/minivmm and build a VM with @mem_size bytes of RAM and one
- * vCPU.  On failure everything done so far is undone.
+ * A device's interrupt line (machine_set_irq()): one I/O APIC pin.  It may
+ * be called from any thread; the module serialises the I/O APIC itself.
+ * A failure cannot be given back to the device, so it is said once.
  */
-int vm_create(struct vm *vm, uint64_t mem_size)
+static void vm_irq_line(void *opaque, unsigned int gsi, bool level)
+{
+	struct vm *vm = opaque;
+	struct minivmm_irq_level l = { .irq = gsi, .level = level };
+	static bool said;
+
+	if (ioctl(vm->vm_fd, MINIVMM_IRQ_LINE, &l) < 0 && !said) {
+		said = true;
+		pr_warn("MINIVMM_IRQ_LINE for GSI %u: %s; the guest may miss interrupts",
+			gsi, strerror(errno));
+	}
+}
+
+void vm_connect_irqs(struct vm *vm, struct machine *mc)
+{
+	if (!vm->irqchip)
+		return;
+	mc->irq = vm_irq_line;
+	mc->irq_opaque = vm;
+}
+
+/*
+ * Open /dev/minivmm and build a VM with @mem_size bytes of RAM and one
+ * vCPU, with the in-kernel local APIC and I/O APIC when @irqchip (before
+ * the vCPU: MINIVMM_CREATE_IRQCHIP refuses a VM that has one).  On
+ * failure everything done so far is undone.
+ */
+int vm_create(struct vm *vm, uint64_t mem_size, bool irqchip)
 {
 	struct guest_mem *m = &vm->mem;
 	void *host;
@@ -95,6 +123,14 @@ int vm_create(struct vm *vm, uint64_t mem_size)
 				  m->host + m->low_size);
 	if (ret)
 		goto err_destroy;
+
+	if (irqchip) {
+		ret = vm_ioctl(vm, vm->vm_fd, MINIVMM_CREATE_IRQCHIP, NULL,
+			       "MINIVMM_CREATE_IRQCHIP");
+		if (ret < 0)
+			goto err_destroy;
+		vm->irqchip = true;
+	}
 
 	ret = vm_ioctl(vm, vm->vm_fd, MINIVMM_CREATE_VCPU, (void *)0,
 		       "MINIVMM_CREATE_VCPU");
