@@ -330,6 +330,9 @@ struct mvm_vcpu {
 	u64 msr_misc_enable;
 	u64 msr_mtrr_def_type;
 	u64 msr_tsc_adjust;
+	/* MSRs this vCPU was refused (#GP), each logged once (msr.c). */
+	u32 msr_refused[8];
+	u32 nr_msr_refused;
 
 	/*
 	 * The in-kernel irqchip (irq.h); @apic is NULL in a VM without one.

@@ -67,6 +67,22 @@
 #define MVM_MSR_X2APIC_LAST	0x8ff
 #define MVM_MSR_TSC_DEADLINE	0x6e0
 
+/*
+ * The legacy performance-counter MSRs, AMD's four (APM Vol. 2 13.2.1,
+ * EVNTSEL0-3 then PERFCTR0-3) and Intel's first two pairs (SDM Vol. 4
+ * Table 2-2).  minivmm has no virtual PMU and CPUID says so (leaf 0xA
+ * zero, no PERFCTR_CORE), yet stock kernels touch these while they start
+ * (perf's check_hw_exists() and the NMI watchdog): as KVM does for a guest
+ * without a PMU, reads give 0 and writes are dropped, so the guest finds
+ * counters that never count instead of taking a #GP.
+ */
+static bool mvm_msr_is_legacy_pmu(u32 index)
+{
+	return (index >= MSR_K7_EVNTSEL0 && index <= MSR_K7_PERFCTR3) ||
+	       index == MSR_P6_PERFCTR0 || index == MSR_P6_PERFCTR1 ||
+	       index == MSR_P6_EVNTSEL0 || index == MSR_P6_EVNTSEL1;
+}
+
 /* IA32_BIOS_SIGN_ID: microcode revision 1 in the upper half. */
 #define MVM_UCODE_REV		(1ULL << 32)
 
@@ -228,6 +244,10 @@ static int mvm_msr_read(struct mvm_vcpu *vcpu, u32 index, u64 *data)
 		*data = MVM_FEAT_CTL;
 		return 0;
 	default:
+		if (mvm_msr_is_legacy_pmu(index)) {
+			*data = 0;
+			return 0;
+		}
 		return -EINVAL;
 	}
 }
@@ -275,9 +295,40 @@ static int mvm_msr_write(struct mvm_vcpu *vcpu, u32 index, u64 data,
 		/* Guests write 0 before CPUID to read the revision. */
 		return 0;
 	default:
+		if (mvm_msr_is_legacy_pmu(index))
+			return 0;
 		/* Unknown, or read-only (MTRRCAP; FEATURE_CONTROL locked). */
 		return -EINVAL;
 	}
+}
+
+/*
+ * Say once per vCPU and MSR what the guest was refused, so that a guest
+ * that misbehaves after a #GP shows why, without a log line per access.
+ * Only the first few MSRs are remembered: past them, nothing more is said
+ * (a guest probing every index cannot flood the host's log).
+ */
+static void mvm_msr_log_refused(struct mvm_vcpu *vcpu, u32 index, bool write,
+				u64 data)
+{
+	u32 i;
+
+	for (i = 0; i < vcpu->nr_msr_refused; i++)
+		if (vcpu->msr_refused[i] == index)
+			return;
+	if (vcpu->nr_msr_refused == ARRAY_SIZE(vcpu->msr_refused))
+		return;
+	vcpu->msr_refused[vcpu->nr_msr_refused++] = index;
+	if (write)
+		pr_info(MVM_NAME ": vCPU %u: WRMSR 0x%x (value 0x%llx) refused with #GP%s\n",
+			vcpu->id, index, data,
+			vcpu->nr_msr_refused == ARRAY_SIZE(vcpu->msr_refused) ?
+			"; no further MSR reported" : "; not reported again");
+	else
+		pr_info(MVM_NAME ": vCPU %u: RDMSR 0x%x refused with #GP%s\n",
+			vcpu->id, index,
+			vcpu->nr_msr_refused == ARRAY_SIZE(vcpu->msr_refused) ?
+			"; no further MSR reported" : "; not reported again");
 }
 
 /* The RDMSR exit: ECX names the MSR, the value goes to EDX:EAX. */
@@ -288,6 +339,7 @@ int mvm_emulate_rdmsr(struct mvm_vcpu *vcpu)
 
 	mvm_stat_exit(vcpu, MVM_EXIT_KIND_MSR);
 	if (mvm_msr_read(vcpu, index, &data)) {
+		mvm_msr_log_refused(vcpu, index, false, 0);
 		mvm_ops->queue_exception(vcpu, GP_VECTOR, true, 0);
 		return 1;
 	}
@@ -305,6 +357,7 @@ int mvm_emulate_wrmsr(struct mvm_vcpu *vcpu)
 
 	mvm_stat_exit(vcpu, MVM_EXIT_KIND_MSR);
 	if (mvm_msr_write(vcpu, index, data, false)) {
+		mvm_msr_log_refused(vcpu, index, true, data);
 		mvm_ops->queue_exception(vcpu, GP_VECTOR, true, 0);
 		return 1;
 	}

@@ -654,6 +654,41 @@ TEST_F(run, msr)
 }
 
 /*
+ * guests/msr.S again: the legacy performance-counter MSRs of a guest without
+ * a virtual PMU (AMD's EVNTSEL/PERFCTR 0-3, Intel's first two pairs) read
+ * 0 and take any write without a #GP, as KVM answers them; the write is
+ * dropped, so a counter written 0xabcd still reads 0 (that is how Linux's
+ * perf finds out there is no PMU, without an error in its log).
+ */
+TEST_F(run, msr_legacy_pmu)
+{
+	static const uint32_t msrs[] = {
+		0xc0010000, 0xc0010003, 0xc0010004, 0xc0010007,	/* K7 */
+		0xc1, 0xc2, 0x186, 0x187,			/* P6 */
+	};
+	struct guest *g = &self->g;
+	struct minivmm_regs regs;
+	uint64_t start;
+	unsigned int i;
+
+	GUEST_START(g, msr, GUEST_LONG64);
+	GUEST_GET_REGS(g, &regs);
+	start = regs.rip;
+	for (i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++) {
+		regs.rip = start;
+		regs.rcx = msrs[i];
+		regs.rax = 0xabcd;
+		regs.rdx = i & 1;
+		GUEST_SET_REGS(g, &regs);
+		/* A #GP would show as an OUT to PORT_EXCEPTION, not HLT. */
+		GUEST_RUN_EXPECT(g, MINIVMM_EXIT_HLT);
+		GUEST_GET_REGS(g, &regs);
+		EXPECT_EQ(0, regs.rax) TH_LOG("MSR %#x", msrs[i]);
+		EXPECT_EQ(0, regs.rdx) TH_LOG("MSR %#x", msrs[i]);
+	}
+}
+
+/*
  * Reads one #DB report of guests/single_step.S: vector, return RIP, DR6.
  * The two bytes before the RIP must be @insn (the trapped instruction) and
  * the byte at it @next: the trap came after the instruction, not before.
