@@ -153,6 +153,8 @@ static void mvm_sup_build(void)
 			break;
 		mvm_sup_add(0x4, i, SIG_INDEX);
 	}
+	/* Leaf 6 is ARAT alone, offered whatever the host has. */
+	mvm_sup_add(0x6, 0, 0);
 	if (max >= 0x7) {
 		cpuid_count(0x7, 0, &a, &b, &c, &d);
 		mvm_sup_add(0x7, 0, SIG_INDEX);

@@ -68,6 +68,15 @@
  */
 #define L1_ECX_APIC	(BIT(21) /* x2APIC */ | BIT(24) /* TSC-deadline */)
 #define L1_EDX_APIC	BIT(9)	/* APIC */
+/*
+ * Leaf 6 EAX bit 2, ARAT: the APIC timer runs in every C-state.  The
+ * in-kernel timer is a host hrtimer that never stops, so this is minivmm's
+ * to say, whatever the host CPU has (KVM says it too).  Linux needs it to
+ * trust the LAPIC timer without a PIT (apic_needs_pit(),
+ * arch/x86/kernel/apic/apic.c); the rest of leaf 6 (thermal and power
+ * management) is not offered.
+ */
+#define L6_EAX_ARAT	BIT(2)
 
 #define L1_EDX	(BIT(0)  /* FPU */ | BIT(1) /* VME */ | BIT(2) /* DE */ |	\
 		 BIT(3)  /* PSE */ | BIT(4) /* TSC */ | BIT(5) /* MSR */ |	\
@@ -148,6 +157,7 @@ static const struct mvm_cpuid_leaf_rule {
 	{ 0x1, ANY_INDEX, { MVM_USER, MVM_USER, MVM_AND, MVM_AND } },
 	{ 0x2, ANY_INDEX, { MVM_USER, MVM_USER, MVM_USER, MVM_USER } },
 	{ 0x4, ANY_INDEX, { MVM_USER, MVM_USER, MVM_USER, MVM_USER } },
+	{ 0x6, ANY_INDEX, { MVM_AND, MVM_ZERO, MVM_ZERO, MVM_ZERO } },
 	{ 0x7, 0, { MVM_MIN, MVM_AND, MVM_AND, MVM_AND } },
 	{ 0x7, ANY_INDEX, { MVM_AND, MVM_AND, MVM_AND, MVM_AND } },
 	/* EDX (the x2APIC id) is replaced on each CPUID. */
@@ -219,6 +229,10 @@ void mvm_cpuid_mask(struct minivmm_cpuid_entry2 *e, u64 xcr0)
 		break;
 	case 0x2:
 	case 0x4:
+		return;
+	case 0x6:
+		e->eax = L6_EAX_ARAT;
+		e->ebx = e->ecx = e->edx = 0;
 		return;
 	case 0xb:
 		e->edx = 0;	/* the x2APIC id: per vCPU */

@@ -542,6 +542,10 @@ TEST_F(run, cpuid_time_leaves)
 	ASSERT_EQ(0x16, (uint32_t)regs.rax) TH_LOG("highest basic leaf");
 	guest_cpuid(_metadata, &self->g, 0x40000000, &regs);
 	ASSERT_EQ(0x40000010, (uint32_t)regs.rax) TH_LOG("highest hypervisor leaf");
+	/* Leaf 6: ARAT alone, so a guest trusts its APIC timer (no PIT). */
+	guest_cpuid(_metadata, &self->g, 6, &regs);
+	ASSERT_EQ(1u << 2, (uint32_t)regs.rax) TH_LOG("leaf 6 EAX");
+	ASSERT_EQ(0, regs.rbx | regs.rcx | regs.rdx) TH_LOG("leaf 6 EBX-EDX");
 
 	for (i = 0; i < ARRAY_SIZE(fn); i++) {
 		guest_cpuid(_metadata, &self->g, fn[i], &r[i]);
