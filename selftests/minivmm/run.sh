@@ -39,6 +39,7 @@ modes_test:150
 guest_mem_test:240
 hardening_test:300
 vmctl_run_test.sh:600
+linux_boot_test.sh:600
 netlink_test:300
 netlink_scope_test:300
 irq_test:780

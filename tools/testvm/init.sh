@@ -7,9 +7,12 @@
 #   mvm.mode=check   load minivmm, run /selftests/minivmm/run.sh with its
 #                    stdout on the second serial port (ttyS1), then the end
 #                    marker and the whole kernel log there too; power off
-#   mvm.mode=demo    load minivmm, run 'vmctl info' and a guest under
-#                    'vmctl run' on the console, power off
-#   mvm.mode=shell   load minivmm and give a shell on the console
+#   mvm.mode=demo    load minivmm, run 'vmctl info', a Multiboot guest and
+#                    a Linux guest (/boot/guest) under 'vmctl run' on the
+#                    console, typing a few commands into the Linux guest's
+#                    shell; power off
+#   mvm.mode=shell   load minivmm, boot the Linux guest with its shell on
+#                    the console, then give the test VM's own shell
 #
 # and, for check mode on the debug kernel:
 #
@@ -162,6 +165,34 @@ kmemleak_report() {
 	fi
 }
 
+# make demo's second part: the stock kernel boots under vmctl with its log
+# on the console, and a short session is typed into its shell.
+demo_linux() {
+	[ -r /boot/guest/vmlinuz ] || return
+	echo "minivmm-rig: \$ vmctl run --mem 256M --initrd /boot/guest/initrd.gz /boot/guest/vmlinuz"
+	rm -f /tmp/demo.in /tmp/demo.out
+	mkfifo /tmp/demo.in
+	{ vmctl run --mem 256M --cmdline mvm.guest=shell \
+		--initrd /boot/guest/initrd.gz /boot/guest/vmlinuz </tmp/demo.in
+	  echo "minivmm-rig: vmctl run exit=$? (0: the guest powered off)"
+	} 2>&1 | tee /tmp/demo.out &
+	exec 3>/tmp/demo.in
+	w=0
+	while ! grep -q "mvm-guest: ready" /tmp/demo.out && [ $w -lt 600 ]; do
+		sleep 1
+		w=$((w + 1))
+	done
+	sleep 1
+	for cmd in 'uname -a' 'cat /proc/interrupts' \
+		   'cat /sys/devices/system/clocksource/clocksource0/current_clocksource' \
+		   'exit'; do
+		echo "$cmd" >&3
+		sleep 2
+	done
+	wait
+	exec 3>&-
+}
+
 run_check() {
 	out=/dev/ttyS1
 	# Raw output: no \n -> \r\n translation, no echo of stray input.
@@ -220,9 +251,17 @@ demo)
 	vmctl run --mem 16M --cmdline 'hello from the demo' \
 		--module /tmp/demo.mod "$guest"
 	echo "minivmm-rig: vmctl run exit=$? (33: the guest wrote 16 to port 0xf4)"
+	demo_linux
 	;;
 shell)
 	load_minivmm
+	if [ -r /boot/guest/vmlinuz ]; then
+		echo "minivmm-rig: \$ vmctl run --mem 256M --initrd /boot/guest/initrd.gz /boot/guest/vmlinuz"
+		echo "minivmm-rig: a Linux guest's shell follows; 'poweroff -f' there (or Ctrl-A Ctrl-A x: QEMU takes the first Ctrl-A) returns here"
+		vmctl run --mem 256M --cmdline mvm.guest=shell \
+			--initrd /boot/guest/initrd.gz /boot/guest/vmlinuz
+		echo "minivmm-rig: vmctl run exit=$?"
+	fi
 	echo "minivmm-rig: shell; 'poweroff -f' to leave"
 	setsid cttyhack sh
 	;;

@@ -18,7 +18,10 @@
 #
 # Environment: MINIVMM_RIG_KVM=0 leaves the KVM modules out, for a kernel
 # built without them (the debug kernel); by default a missing one is an
-# error.
+# error.  MINIVMM_RIG_GUEST_KERNEL=FILE puts a Linux guest in /boot/guest:
+# FILE as vmlinuz, and initrd.gz, a second busybox initramfs whose /init is
+# guest-init.sh, for linux_boot_test.sh and make demo/shell to boot under
+# "vmctl run".
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -109,6 +112,25 @@ mkdir -p selftests/minivmm
 cp -a "$selftests/." selftests/minivmm/
 cp "$here/init.sh" init
 chmod 755 init usr/bin/vmctl usr/bin/kunit-tap
+
+# The Linux guest: the kernel as given, and its own small initramfs.
+if [ -n "${MINIVMM_RIG_GUEST_KERNEL:-}" ]; then
+	mkdir -p boot/guest
+	cp "$MINIVMM_RIG_GUEST_KERNEL" boot/guest/vmlinuz
+	groot=$out.guest
+	rm -rf "$groot"
+	mkdir -p "$groot/bin" "$groot/sbin" "$groot/usr/bin" "$groot/usr/sbin" \
+		 "$groot/proc" "$groot/sys" "$groot/dev" "$groot/tmp" "$groot/root"
+	cp "$busybox" "$groot/bin/busybox"
+	for app in $("$groot/bin/busybox" --list-full); do
+		[ -e "$groot/$app" ] || ln -s /bin/busybox "$groot/$app"
+	done
+	cp "$here/guest-init.sh" "$groot/init"
+	chmod 755 "$groot/init"
+	(cd "$groot" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet | gzip -6) >boot/guest/initrd.gz
+	rm -rf "$groot"
+fi
 
 # Shared libraries for anything dynamically linked (the selftests usually
 # are).  ldd on the build machine names what the loader will look for.

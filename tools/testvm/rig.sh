@@ -88,6 +88,7 @@ kdir= initrd=
 if [ -n "$stock" ]; then
 	kdir=$("$here/fetch-kernel.sh" "$abi")
 	initrd=$build/testvm/initramfs.cpio.gz
+	MINIVMM_RIG_GUEST_KERNEL=$kdir/vmlinuz \
 	"$here/mkinitramfs.sh" "$kdir" "$top/kmod/minivmm.ko" \
 		"$top/userspace/vmctl/vmctl" "$build/testvm/selftests" "$initrd"
 fi
@@ -117,6 +118,10 @@ debug_prepare() {
 	suites=${suites%,}
 	[ -n "$suites" ] || { echo "rig: no KUnit suite in kmod/tests/" >&2; return 1; }
 	initrd_debug=$build/testvm/initramfs-debug.cpio.gz
+	# The Linux guest is the stock kernel here too (the same vmlinuz the
+	# stock runs boot), so the debug kernel's checks watch a real boot.
+	kstock=$("$here/fetch-kernel.sh" "$abi") || return 1
+	MINIVMM_RIG_GUEST_KERNEL=$kstock/vmlinuz \
 	MINIVMM_RIG_KVM=0 "$here/mkinitramfs.sh" "$kdebug" \
 		"$debug_src/kmod/minivmm.ko" "$top/userspace/vmctl/vmctl" \
 		"$build/testvm/selftests" "$initrd_debug" \
