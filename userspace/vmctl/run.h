@@ -237,6 +237,7 @@ struct vm {
 
 int vm_create(struct vm *vm, uint64_t mem_size, bool irqchip);
 void vm_connect_irqs(struct vm *vm, struct machine *mc);
+int vm_guest_clock(struct vm *vm, bool *intel, uint32_t *tsc_khz);
 void vm_destroy(struct vm *vm);
 int vm_get_boot_state(struct vm *vm, struct boot_state *bs);
 int vm_set_boot_state(struct vm *vm, const struct boot_state *bs);

@@ -13,6 +13,7 @@
  * vm->failed_op, for cmd_run.c to hand to mvm_explain().
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -161,6 +162,40 @@ int vm_create(struct vm *vm, uint64_t mem_size, bool irqchip)
 err_destroy:
 	vm_destroy(vm);
 	return ret;
+}
+
+/*
+ * What the guest's CPUID will say of its clock: its vendor, and the TSC
+ * rate of leaf 0x40000010 EAX in kHz (0 when the host kernel does not
+ * know it).  The guest sees the supported table (vmctl sets no CPUID of
+ * its own), so that is the table read here.
+ */
+int vm_guest_clock(struct vm *vm, bool *intel, uint32_t *tsc_khz)
+{
+	struct minivmm_cpuid2 *c;
+	uint32_t i, nent = MINIVMM_MAX_CPUID_ENTRIES;
+	int ret;
+
+	*intel = false;
+	*tsc_khz = 0;
+	c = calloc(1, sizeof(*c) + nent * sizeof(c->entries[0]));
+	if (!c)
+		return -ENOMEM;
+	c->nent = nent;
+	ret = vm_ioctl(vm, vm->sys_fd, MINIVMM_GET_SUPPORTED_CPUID, c,
+		       "MINIVMM_GET_SUPPORTED_CPUID");
+	for (i = 0; ret >= 0 && i < c->nent && i < nent; i++) {
+		const struct minivmm_cpuid_entry2 *e = &c->entries[i];
+
+		/* "GenuineIntel" in EBX, EDX, ECX. */
+		if (e->function == 0)
+			*intel = e->ebx == 0x756e6547 && e->edx == 0x49656e69 &&
+				 e->ecx == 0x6c65746e;
+		else if (e->function == 0x40000010)
+			*tsc_khz = e->eax;
+	}
+	free(c);
+	return ret < 0 ? ret : 0;
 }
 
 /* Undo vm_create(), in reverse; safe on a partly built VM. */
