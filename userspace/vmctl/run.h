@@ -185,6 +185,57 @@ uint32_t pci_read(struct pci_cfg *p, unsigned int port, unsigned int size);
 void pci_write(struct pci_cfg *p, unsigned int port, unsigned int size,
 	       uint32_t val);
 
+/* devices/rtc.c: the MC146818 RTC and CMOS RAM (0x70, 0x71) */
+typedef int64_t (*rtc_time_fn)(void *opaque);	/* UTC, seconds */
+
+struct cmos_rtc {
+	uint8_t index;		/* port 0x70, NMI mask bit dropped */
+	uint8_t ram[128];	/* registers 0x00-0x0d, then CMOS RAM */
+	int64_t offset;		/* guest time minus the time source's */
+	rtc_time_fn now;
+	void *now_opaque;
+};
+
+int64_t rtc_host_time(void *opaque);
+void rtc_init(struct cmos_rtc *r, rtc_time_fn now, void *opaque);
+void rtc_index_write(struct cmos_rtc *r, uint8_t val);
+uint8_t rtc_data_read(struct cmos_rtc *r);
+void rtc_data_write(struct cmos_rtc *r, uint8_t val);
+
+/* devices/i8042.c: the keyboard controller, for its reset line */
+struct i8042 {
+	uint8_t ctr;		/* the command byte */
+	uint8_t pending;	/* a command waiting for its data byte */
+	uint8_t out;		/* the output buffer */
+	bool out_full;
+};
+
+void i8042_init(struct i8042 *k);
+uint8_t i8042_read(struct i8042 *k, unsigned int port);
+bool i8042_write(struct i8042 *k, unsigned int port, uint8_t val);
+
+/* devices/pic.c: the 8259A pair and the ELCR, which never interrupt */
+struct i8259 {
+	uint8_t imr;
+	uint8_t icw_next;	/* 2, 3, 4: the next data write's ICW; 0 */
+	bool icw4, single;	/* what ICW1 asked for */
+	bool read_isr;		/* OCW3: the command port reads ISR, not IRR */
+	uint8_t vector_base, cascade, mode;	/* ICW2, ICW3, ICW4 */
+};
+
+struct pic {
+	struct i8259 chip[2];	/* master (0x20), slave (0xa0) */
+	uint8_t elcr[2];	/* 0x4d0, 0x4d1 */
+};
+
+void pic_init(struct pic *p);
+uint8_t pic_read(struct pic *p, uint16_t port);
+void pic_write(struct pic *p, uint16_t port, uint8_t val);
+
+/* devices/legacy.c: fixed answers (POST/delay ports, PIT, port 0x61) */
+uint8_t legacy_read(uint16_t port);
+void legacy_write(uint16_t port, uint8_t val);
+
 /* ioport.c: the port and MMIO map of the machine */
 
 /*
@@ -211,6 +262,9 @@ struct machine {
 	struct debug_exit debug_exit;
 	struct fw_cfg fw_cfg;
 	struct pci_cfg pci;
+	struct cmos_rtc rtc;
+	struct i8042 i8042;
+	struct pic pic;
 	uint8_t logged_ports[65536 / 8];	/* unknown ports said once */
 	uint64_t logged_mmio[64];
 	unsigned int nr_logged_mmio;
