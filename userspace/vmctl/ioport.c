@@ -2,8 +2,17 @@
 /*
  * ioport.c: the machine vmctl emulates, as a map of I/O ports to devices.
  *
+ *   0x020, 0x021   8259A PIC, master            devices/pic.c
+ *   0x040-0x043    8254 PIT: absent, reads 0    devices/legacy.c
+ *   0x060, 0x064   8042 keyboard controller     devices/i8042.c
+ *   0x061          system control port B        devices/legacy.c
+ *   0x070, 0x071   MC146818 RTC and CMOS RAM    devices/rtc.c
+ *   0x080          POST code / I/O delay        devices/legacy.c
+ *   0x0a0, 0x0a1   8259A PIC, slave             devices/pic.c
+ *   0x0ed          I/O delay                    devices/legacy.c
  *   0x0f4          QEMU isa-debug-exit          devices/debug_exit.c
  *   0x3f8-0x3ff    16550 UART (COM1)            devices/uart.c
+ *   0x4d0, 0x4d1   ELCR (edge/level control)    devices/pic.c
  *   0x510, 0x511   QEMU fw_cfg selector, data   devices/fw_cfg.c
  *   0xcf8-0xcff    PCI configuration #1         devices/pci.c
  *
@@ -14,9 +23,11 @@
  * shows why it misbehaves, without flooding the log (port 0x80, the POST
  * code port, is written on every I/O delay by some kernels).
  *
- * Access sizes: an 8-bit device (the UART) accessed 16 or 32 bits wide
- * sees one byte access per port, as an 8-bit ISA device does; the others
- * decode the size themselves.
+ * Access sizes: an 8-bit device (the UART, and the legacy PC devices:
+ * PIC, PIT, 8042, RTC) accessed 16 or 32 bits wide sees one byte access
+ * per port, as an 8-bit ISA device does; a byte past the device's last
+ * port reads all ones and a write to it is dropped.  The others decode the
+ * size themselves.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -106,9 +117,149 @@ static void pci_pio_write(struct machine *mc, uint16_t port,
 	pci_write(&mc->pci, port, size, val);
 }
 
+/*
+ * The legacy PC devices are 8-bit: a wider access is one byte access per
+ * port, from @port up, as long as the ports are the device's (up to
+ * @last); bytes past it read all ones and writes to them are dropped.
+ */
+typedef uint8_t (*pio_read8_fn)(struct machine *mc, uint16_t port);
+typedef void (*pio_write8_fn)(struct machine *mc, uint16_t port,
+			      uint8_t val);
+
+static uint32_t pio_read8(struct machine *mc, uint16_t port,
+			  unsigned int size, uint16_t last, pio_read8_fn fn)
+{
+	uint32_t val = 0;
+	unsigned int i;
+
+	for (i = 0; i < size; i++)
+		val |= (uint32_t)(port + i <= last ? fn(mc, port + i) : 0xff)
+		       << (8 * i);
+	return val;
+}
+
+static void pio_write8(struct machine *mc, uint16_t port, unsigned int size,
+		       uint32_t val, uint16_t last, pio_write8_fn fn)
+{
+	unsigned int i;
+
+	for (i = 0; i < size && port + i <= last; i++)
+		fn(mc, port + i, val >> (8 * i));
+}
+
+/* 0x20-0x21, 0xa0-0xa1, 0x4d0-0x4d1: two ports each. */
+static uint8_t pic_read8(struct machine *mc, uint16_t port)
+{
+	return pic_read(&mc->pic, port);
+}
+
+static void pic_write8(struct machine *mc, uint16_t port, uint8_t val)
+{
+	pic_write(&mc->pic, port, val);
+}
+
+static uint32_t pic_pio_read(struct machine *mc, uint16_t port,
+			     unsigned int size)
+{
+	return pio_read8(mc, port, size, port | 1, pic_read8);
+}
+
+static void pic_pio_write(struct machine *mc, uint16_t port,
+			  unsigned int size, uint32_t val)
+{
+	pio_write8(mc, port, size, val, port | 1, pic_write8);
+}
+
+static uint8_t rtc_read8(struct machine *mc, uint16_t port)
+{
+	/* The index port is write-only, as on the MC146818's PC wiring. */
+	return port == 0x71 ? rtc_data_read(&mc->rtc) : 0xff;
+}
+
+static void rtc_write8(struct machine *mc, uint16_t port, uint8_t val)
+{
+	if (port == 0x70)
+		rtc_index_write(&mc->rtc, val);
+	else
+		rtc_data_write(&mc->rtc, val);
+}
+
+static uint32_t rtc_pio_read(struct machine *mc, uint16_t port,
+			     unsigned int size)
+{
+	return pio_read8(mc, port, size, 0x71, rtc_read8);
+}
+
+static void rtc_pio_write(struct machine *mc, uint16_t port,
+			  unsigned int size, uint32_t val)
+{
+	pio_write8(mc, port, size, val, 0x71, rtc_write8);
+}
+
+/* 0x60 and 0x64: one port each, apart. */
+static uint8_t i8042_read8(struct machine *mc, uint16_t port)
+{
+	return i8042_read(&mc->i8042, port);
+}
+
+static void i8042_write8(struct machine *mc, uint16_t port, uint8_t val)
+{
+	if (i8042_write(&mc->i8042, port, val))
+		machine_request_stop(mc, MACHINE_RESET);
+}
+
+static uint32_t i8042_pio_read(struct machine *mc, uint16_t port,
+			       unsigned int size)
+{
+	return pio_read8(mc, port, size, port, i8042_read8);
+}
+
+static void i8042_pio_write(struct machine *mc, uint16_t port,
+			    unsigned int size, uint32_t val)
+{
+	pio_write8(mc, port, size, val, port, i8042_write8);
+}
+
+static uint8_t legacy_read8(struct machine *mc, uint16_t port)
+{
+	(void)mc;
+	return legacy_read(port);
+}
+
+static void legacy_write8(struct machine *mc, uint16_t port, uint8_t val)
+{
+	(void)mc;
+	legacy_write(port, val);
+}
+
+/* 0x40-0x43, 0x61, 0x80, 0xed. */
+static uint32_t legacy_pio_read(struct machine *mc, uint16_t port,
+				unsigned int size)
+{
+	return pio_read8(mc, port, size, port >= 0x40 && port <= 0x43 ?
+			 0x43 : port, legacy_read8);
+}
+
+static void legacy_pio_write(struct machine *mc, uint16_t port,
+			     unsigned int size, uint32_t val)
+{
+	pio_write8(mc, port, size, val, port >= 0x40 && port <= 0x43 ?
+		   0x43 : port, legacy_write8);
+}
+
 static const struct pio_dev pio_devs[] = {
+	{ 0x020, 2, pic_pio_read, pic_pio_write },
+	{ 0x040, 4, legacy_pio_read, legacy_pio_write },
+	{ 0x060, 1, i8042_pio_read, i8042_pio_write },
+	{ 0x061, 1, legacy_pio_read, legacy_pio_write },
+	{ 0x064, 1, i8042_pio_read, i8042_pio_write },
+	{ 0x070, 2, rtc_pio_read, rtc_pio_write },
+	{ 0x080, 1, legacy_pio_read, legacy_pio_write },
+	{ 0x0a0, 2, pic_pio_read, pic_pio_write },
+	{ 0x0ed, 1, legacy_pio_read, legacy_pio_write },
 	{ 0x0f4, 1, debug_exit_pio_read, debug_exit_pio_write },
 	{ 0x3f8, 8, uart_pio_read, uart_pio_write },
+	{ 0x4d0, 2, pic_pio_read, pic_pio_write },
 	{ 0x510, 2, fw_cfg_pio_read, fw_cfg_pio_write },
 	{ 0xcf8, 8, pci_pio_read, pci_pio_write },
 };
@@ -119,6 +270,9 @@ void machine_init(struct machine *mc, uint64_t ram_size, unsigned int cpus,
 	memset(mc, 0, sizeof(*mc));
 	uart_init(&mc->uart, out_fd);
 	fw_cfg_init(&mc->fw_cfg, ram_size, cpus);
+	rtc_init(&mc->rtc, rtc_host_time, NULL);
+	i8042_init(&mc->i8042);
+	pic_init(&mc->pic);
 }
 
 void machine_set_irq(struct machine *mc, unsigned int gsi, bool level)
