@@ -72,8 +72,6 @@ static void i8259_command(struct i8259 *c, uint8_t val)
 		c->single = val & PIC_ICW1_SINGLE;
 		return;
 	}
-	/* A command in the middle of initialisation abandons it. */
-	c->icw_next = 0;
 	if ((val & PIC_OCW3) && (val & PIC_OCW3_RR))
 		c->read_isr = val & PIC_OCW3_RIS;
 	/* Anything else is OCW2: an EOI with nothing in service. */
