@@ -20,8 +20,10 @@
  * behaves as on a bus with nothing there: reads return all ones, writes
  * are ignored.  Each such port or address is reported on stderr the first
  * time the guest touches it, so a guest that expects a device vmctl lacks
- * shows why it misbehaves, without flooding the log (port 0x80, the POST
- * code port, is written on every I/O delay by some kernels).
+ * shows why it misbehaves, without flooding the log.  The ports a stock
+ * kernel touches on every boot (the I/O delay port 0x80, the absent PIT)
+ * answer silently from devices/legacy.c instead (see that file for why
+ * each is there and why the DMA controllers are not).
  *
  * Access sizes: an 8-bit device (the UART, and the legacy PC devices:
  * PIC, PIT, 8042, RTC) accessed 16 or 32 bits wide sees one byte access
