@@ -465,7 +465,8 @@ static void test_legacy(void)
 	outb(0x2e, 0x42);
 	for (loops = 0; loops < 1000 && !(inb(0x61) & 0x20); loops++)
 		;
-	check(loops == 0, "port 0x61: OUT2 set, pit_calibrate_tsc's wait ends at once");
+	check(loops == 0,
+	      "port 0x61: OUT2 set, pit_calibrate_tsc's wait ends at once");
 	check(inb(0x61) == 0x20, "port 0x61: reads 0x20 whatever was written");
 	check(in_size(0x42, 2) == 0 && in_size(0x42, 4) == 0xffff0000,
 	      "pit: wide reads: 0 from the PIT's ports, all ones past 0x43");
@@ -478,7 +479,8 @@ static void test_legacy(void)
 	      !port_logged(0x61) && !port_logged(0x80) && !port_logged(0xed),
 	      "legacy: no unknown-port warning for 0x40-0x43, 0x61, 0x80, 0xed");
 
-	fprintf(stderr, "# legacy_test: two unknown-port warnings are expected next\n");
+	fprintf(stderr,
+		"# legacy_test: two unknown-port warnings are expected next\n");
 	check(inb(0x62) == 0xff && port_logged(0x62),
 	      "legacy: port 0x62 is not claimed: all ones, logged");
 	check(inb(0x00) == 0xff && port_logged(0x00),
