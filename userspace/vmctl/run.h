@@ -118,6 +118,8 @@ struct elf_image {
 };
 
 bool elf_is_elf64(const struct run_file *img);
+int elf_parse_segments(const struct run_file *img, bool is64,
+		       struct elf_image *e);
 int elf_parse(const struct run_file *img, bool is64, struct elf_image *e);
 int elf_load_segments(struct guest_mem *m, const struct run_file *img,
 		      const struct elf_image *e, struct boot_layout *l);

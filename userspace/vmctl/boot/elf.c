@@ -90,17 +90,17 @@ static int elf_parse_header(const struct run_file *img, bool is64,
 
 /*
  * Read the loadable segments of @img (ELF64 x86-64 if @is64, else ELF32
- * i386) into @e.  Returns 0, -ENOEXEC when it is not such an ELF
- * executable, -EINVAL when its headers point outside the file, or -E2BIG
- * for more than ELF_MAX_SEGS loadable segments.
+ * i386) into @e, with e->entry left as e_entry says.  Returns 0, -ENOEXEC
+ * when it is not such an ELF executable, -EINVAL when its headers point
+ * outside the file or it has no loadable segment, or -E2BIG for more than
+ * ELF_MAX_SEGS loadable segments.
  */
-int elf_parse(const struct run_file *img, bool is64, struct elf_image *e)
+int elf_parse_segments(const struct run_file *img, bool is64,
+		       struct elf_image *e)
 {
 	size_t phsize = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
 	uint64_t phoff, entry;
 	unsigned int phnum, i;
-	struct elf_seg *s;
-	bool entry_found = false;
 	int ret;
 
 	memset(e, 0, sizeof(*e));
@@ -141,9 +141,28 @@ int elf_parse(const struct run_file *img, bool is64, struct elf_image *e)
 	}
 	if (!e->nr_segs)
 		return -EINVAL;
+	e->entry = entry;
+	return 0;
+}
+
+/*
+ * elf_parse_segments(), then e_entry turned physical.  Returns its
+ * errors, or -EINVAL when the entry point is outside every segment.
+ */
+int elf_parse(const struct run_file *img, bool is64, struct elf_image *e)
+{
+	uint64_t entry;
+	struct elf_seg *s;
+	bool entry_found = false;
+	unsigned int i;
+	int ret;
+
+	ret = elf_parse_segments(img, is64, e);
+	if (ret)
+		return ret;
 
 	/* e_entry is virtual: find the segment it is in (GRUB does too). */
-	e->entry = entry;
+	entry = e->entry;
 	for (i = 0; i < e->nr_segs && !entry_found; i++) {
 		s = &e->segs[i];
 		if (entry >= s->vaddr && entry - s->vaddr < s->memsz) {
