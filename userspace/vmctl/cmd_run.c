@@ -5,13 +5,19 @@
  *
  * The steps, each in its own file: parse the command line (run_opts.c),
  * read the image and modules (here, before any VM exists), build the VM
- * (vm.c), load the image with the loader its format calls for (boot/flat.c, boot/elf.c, boot/multiboot.c), set the
+ * (vm.c), load the image with the loader its format calls for
+ * (boot/flat.c, boot/elf.c, boot/multiboot.c, boot/linux.c), set the
  * registers, and run (vcpu_loop.c) with the devices of ioport.c.
  *
  * The format is decided in this order: --flat ADDR forces a flat binary;
  * otherwise a Multiboot header in the first 8192 bytes makes it a Multiboot
- * kernel (as GRUB's "multiboot" command would), and otherwise it must be a
- * 64-bit ELF.  --cmdline and --module only have a meaning for Multiboot.
+ * kernel (as GRUB's "multiboot" command would); then a bzImage (boot_flag
+ * and "HdrS"), a vmlinux (an ELF64 with a "Linux" note), and otherwise it
+ * must be a 64-bit ELF.  --module is for Multiboot only, --initrd and
+ * --no-default-cmdline for Linux only, --cmdline for both.  A Linux kernel
+ * is checked against --mem, its initrd and its command line here too
+ * (linux_check()), so that a kernel that cannot boot is refused before a
+ * VM exists.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,7 +31,7 @@
 static const char *load_error(int err)
 {
 	switch (err) {
-	case -ENOEXEC:	return "not a 64-bit x86 ELF executable nor a Multiboot kernel (for a flat binary, give --flat ADDR)";
+	case -ENOEXEC:	return "not a Multiboot kernel, a Linux bzImage or vmlinux, nor a 64-bit x86 ELF executable (for a flat binary, give --flat ADDR)";
 	case -EINVAL:	return "its headers are inconsistent (sizes or offsets outside the file, or an entry point outside its segments)";
 	case -ERANGE:	return "it does not fit in guest RAM where it asks to be loaded (try a larger --mem)";
 	case -ENOMEM:	return "no room left in guest RAM for the boot data (try a larger --mem)";
@@ -39,12 +45,15 @@ enum run_format {
 	RUN_FLAT,
 	RUN_MULTIBOOT,
 	RUN_ELF64,
+	RUN_LINUX,
 };
 
 struct run_images {
 	struct run_file img;
 	struct run_file mods[RUN_MAX_MODULES];
 	unsigned int nr_mods;
+	struct run_file initrd;		/* Linux: data NULL when none */
+	char *cmdline;			/* Linux: the whole command line */
 	enum run_format format;
 };
 
@@ -54,7 +63,42 @@ static void run_free_images(struct run_images *im)
 
 	for (i = 0; i < im->nr_mods; i++)
 		run_free_file(&im->mods[i]);
+	run_free_file(&im->initrd);
 	run_free_file(&im->img);
+	free(im->cmdline);
+}
+
+/*
+ * A Linux kernel: read the initrd, make the command line (the default,
+ * then --cmdline, as kvmtool appends its -p), and check that it can boot
+ * with this much RAM.  Returns a VMCTL_EXIT_* status, having said why not.
+ */
+static int run_read_linux(const struct run_opts *o, struct run_images *im)
+{
+	char err[512];
+	int ret;
+
+	if (o->initrd) {
+		ret = run_read_file(o->initrd, &im->initrd);
+		if (ret) {
+			pr_err("cannot read initrd %s: %s", o->initrd,
+			       strerror(-ret));
+			return VMCTL_EXIT_ERROR;
+		}
+	}
+	im->cmdline = linux_cmdline(o->cmdline, o->no_default_cmdline);
+	if (!im->cmdline) {
+		pr_err("cannot make the command line: %s", strerror(ENOMEM));
+		return VMCTL_EXIT_ERROR;
+	}
+	ret = linux_check(&im->img, o->mem_size,
+			  o->initrd ? &im->initrd : NULL, im->cmdline, err,
+			  sizeof(err));
+	if (ret) {
+		pr_err("cannot boot %s: %s", o->image, err);
+		return VMCTL_EXIT_ERROR;
+	}
+	return VMCTL_EXIT_OK;
 }
 
 /*
@@ -97,15 +141,26 @@ static int run_read_images(const char *cmd, const struct run_opts *o,
 	}
 	if (!ret) {
 		im->format = RUN_MULTIBOOT;
+		if (o->initrd || o->no_default_cmdline)
+			return vmctl_usage_error(cmd, "--initrd and --no-default-cmdline are for Linux kernels; %s is a Multiboot kernel (give it --module)",
+						 o->image);
 		return VMCTL_EXIT_OK;
+	}
+	if (linux_is_bzimage(&im->img) || linux_is_vmlinux(&im->img)) {
+		im->format = RUN_LINUX;
+		if (o->nr_modules)
+			return vmctl_usage_error(cmd, "--module is for Multiboot kernels; %s is a Linux kernel (give it --initrd)",
+						 o->image);
+		return run_read_linux(o, im);
 	}
 	if (!elf_is_elf64(&im->img)) {
 		pr_err("cannot load %s: %s", o->image, load_error(-ENOEXEC));
 		return VMCTL_EXIT_ERROR;
 	}
 	im->format = RUN_ELF64;
-	if (o->cmdline || o->nr_modules)
-		return vmctl_usage_error(cmd, "--cmdline and --module are for Multiboot kernels; %s is a 64-bit ELF",
+	if (o->cmdline || o->nr_modules || o->initrd ||
+	    o->no_default_cmdline)
+		return vmctl_usage_error(cmd, "--cmdline, --module, --initrd and --no-default-cmdline are for Multiboot or Linux kernels; %s is a 64-bit ELF",
 					 o->image);
 	return VMCTL_EXIT_OK;
 }
@@ -121,6 +176,11 @@ static int run_load(struct vm *vm, const struct run_opts *o,
 				      im->mods, im->nr_mods, bs);
 	case RUN_ELF64:
 		return load_elf64(&vm->mem, &im->img, bs);
+	case RUN_LINUX:
+		/* No ACPI tables yet: rsdp_gpa 0 leaves acpi_rsdp_addr 0. */
+		return load_linux(&vm->mem, &im->img,
+				  o->initrd ? &im->initrd : NULL,
+				  im->cmdline, 0, bs);
 	}
 	return -EINVAL;
 }
@@ -129,6 +189,7 @@ static const char *const format_names[] = {
 	[RUN_FLAT] = "flat binary",
 	[RUN_MULTIBOOT] = "Multiboot kernel",
 	[RUN_ELF64] = "64-bit ELF",
+	[RUN_LINUX] = "Linux kernel",
 };
 
 int cmd_run(int argc, char **argv)

@@ -44,6 +44,8 @@ struct run_opts {
 	uint64_t mem_size;
 	unsigned int cpus;
 	const char *cmdline;			/* NULL: none given */
+	bool no_default_cmdline;		/* Linux: --cmdline is all */
+	const char *initrd;			/* Linux: NULL for none */
 	const char *modules[RUN_MAX_MODULES];
 	unsigned int nr_modules;
 	bool trace_exits;
@@ -145,6 +147,18 @@ int mb_find_header(const struct run_file *img, struct mb_header *h,
 int load_multiboot(struct guest_mem *m, const struct run_file *img,
 		   const char *cmdline, const struct run_file *mods,
 		   unsigned int nr_mods, struct boot_state *bs);
+
+/* boot/linux.c: a Linux bzImage or vmlinux, by the 64-bit boot protocol */
+bool linux_is_bzimage(const struct run_file *img);
+bool linux_is_vmlinux(const struct run_file *img);
+const char *linux_default_cmdline(void);
+char *linux_cmdline(const char *extra, bool no_default);
+int linux_check(const struct run_file *img, uint64_t mem_size,
+		const struct run_file *initrd, const char *cmdline,
+		char *err, size_t err_size);
+int load_linux(struct guest_mem *m, const struct run_file *img,
+	       const struct run_file *initrd, const char *cmdline,
+	       uint64_t rsdp_gpa, struct boot_state *bs);
 
 /* devices/uart.c: a 16550 UART, output only */
 struct uart16550 {

@@ -75,6 +75,8 @@ enum {
 	OPT_MODULE,
 	OPT_TRACE_EXITS,
 	OPT_FLAT,
+	OPT_INITRD,
+	OPT_NO_DEFAULT_CMDLINE,
 };
 
 static const struct option run_options[] = {
@@ -84,6 +86,8 @@ static const struct option run_options[] = {
 	{ "module",	 required_argument, NULL, OPT_MODULE },
 	{ "trace-exits", no_argument,	    NULL, OPT_TRACE_EXITS },
 	{ "flat",	 required_argument, NULL, OPT_FLAT },
+	{ "initrd",	 required_argument, NULL, OPT_INITRD },
+	{ "no-default-cmdline", no_argument, NULL, OPT_NO_DEFAULT_CMDLINE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -118,6 +122,14 @@ static int run_parse_opt(int opt, const char *arg, struct run_opts *o,
 		if (o->nr_modules == RUN_MAX_MODULES)
 			return ERR("--module: at most %d modules", RUN_MAX_MODULES);
 		o->modules[o->nr_modules++] = arg;
+		return 0;
+	case OPT_INITRD:
+		if (o->initrd)
+			return ERR("--initrd: only one initrd");
+		o->initrd = arg;
+		return 0;
+	case OPT_NO_DEFAULT_CMDLINE:
+		o->no_default_cmdline = true;
 		return 0;
 	case OPT_TRACE_EXITS:
 		o->trace_exits = true;
@@ -168,5 +180,7 @@ int run_parse_args(int argc, char **argv, struct run_opts *o, char *err,
 	o->image = argv[optind];
 	if (o->flat && (o->cmdline || o->nr_modules))
 		return ERR("--cmdline and --module are for Multiboot kernels, not --flat");
+	if (o->flat && (o->initrd || o->no_default_cmdline))
+		return ERR("--initrd and --no-default-cmdline are for Linux kernels, not --flat");
 	return 0;
 }
