@@ -562,9 +562,9 @@ static int linux_boot_tables(struct guest_mem *m, struct boot_layout *l,
 	return 0;
 }
 
+/* The entry state of boot.rst "64-bit BOOT PROTOCOL"; RSP is already set. */
 static void linux_regs(struct boot_state *bs, uint64_t entry, uint64_t zp)
 {
-	memset(&bs->regs, 0, sizeof(bs->regs));
 	bs->regs.rip = entry;
 	bs->regs.rsi = zp;
 	bs->regs.rflags = 0x2;		/* bit 1 is always set; IF off */
@@ -624,6 +624,7 @@ int load_linux(struct guest_mem *m, const struct run_file *img,
 			return -ENOMEM;
 	}
 
+	memset(&bs->regs, 0, sizeof(bs->regs));
 	len = strlen(cmdline) + 1;
 	ret = alloc_low(&l, m, ZP_SIZE, &zp);
 	if (!ret)
