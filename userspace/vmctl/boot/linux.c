@@ -184,6 +184,7 @@ static uint64_t mib_up(uint64_t x)
 	return (x + MiB - 1) / MiB;
 }
 
+/* boot.rst: boot_flag 0xAA55 at 0x1FE and "HdrS" at 0x202. */
 bool linux_is_bzimage(const struct run_file *img)
 {
 	return img->size >= HDR_MAGIC + 4 &&
@@ -217,6 +218,7 @@ static bool has_linux_note(const struct run_file *img, uint64_t off,
 	return false;
 }
 
+/* An x86-64 ELF with a "Linux" note in a PT_NOTE segment (see the top). */
 bool linux_is_vmlinux(const struct run_file *img)
 {
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img->data;
@@ -238,6 +240,11 @@ bool linux_is_vmlinux(const struct run_file *img)
 	return false;
 }
 
+/*
+ * The kernel's command line: the default, a space and @extra (--cmdline),
+ * or @extra alone with @no_default.  Returns a string to free(), or NULL
+ * when out of memory.
+ */
 char *linux_cmdline(const char *extra, bool no_default)
 {
 	const char *a = no_default ? "" : default_cmdline;
@@ -440,6 +447,15 @@ static int linux_plan(const struct run_file *img, uint64_t mem_size,
 	return 0;
 }
 
+/*
+ * Can @img boot with @mem_size bytes of RAM, @initrd (NULL: none; only its
+ * size and name are used) and @cmdline?  Needs no guest RAM.  Returns 0,
+ * or a -errno with a one-line reason and its fix in @err: -ENOEXEC not a
+ * Linux kernel, -EINVAL truncated or an inconsistent header,
+ * -EPROTONOSUPPORT no 64-bit boot protocol, -EADDRNOTAVAIL not relocatable
+ * and pref_address not free, -ENOMEM not enough RAM for init_size,
+ * -EFBIG the initrd does not fit, -E2BIG the command line is too long.
+ */
 int linux_check(const struct run_file *img, uint64_t mem_size,
 		const struct run_file *initrd, const char *cmdline,
 		char *err, size_t err_size)
@@ -585,6 +601,12 @@ static void linux_regs(struct boot_state *bs, uint64_t entry, uint64_t zp)
 	bs->mode = "long";
 }
 
+/*
+ * Load @img, @initrd (NULL: none) and @cmdline into @m and set @bs for the
+ * 64-bit entry; @rsdp_gpa is the ACPI RSDP for the zero page (0: none).
+ * Returns 0, linux_check()'s errors, -ERANGE (not in RAM after all) or
+ * -ENOMEM (no room for the boot data below 0x9FC00).
+ */
 int load_linux(struct guest_mem *m, const struct run_file *img,
 	       const struct run_file *initrd, const char *cmdline,
 	       uint64_t rsdp_gpa, struct boot_state *bs)
