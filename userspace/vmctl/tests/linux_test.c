@@ -175,6 +175,27 @@ static void test_cmdline(void)
 	free(s);
 }
 
+static void test_parse(void)
+{
+	char *ok_argv[] = { "run", "--initrd", "rd.cpio", "--no-default-cmdline",
+			    "--cmdline", "quiet", "bzImage", NULL };
+	char *twice[] = { "run", "--initrd", "a", "--initrd", "b", "k", NULL };
+	char *flat[] = { "run", "--flat", "0", "--no-default-cmdline", "k",
+			 NULL };
+	struct run_opts o;
+	char err[256];
+
+	check(!run_parse_args(7, ok_argv, &o, err, sizeof(err)) &&
+	      !strcmp(o.initrd, "rd.cpio") && o.no_default_cmdline &&
+	      !strcmp(o.cmdline, "quiet") && !strcmp(o.image, "bzImage"),
+	      "parse: --initrd, --no-default-cmdline, --cmdline");
+	check(run_parse_args(6, twice, &o, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "only one initrd"), "parse: two --initrd: %s", err);
+	check(run_parse_args(5, flat, &o, err, sizeof(err)) == -EINVAL &&
+	      strstr(err, "Linux kernels"),
+	      "parse: --no-default-cmdline with --flat: %s", err);
+}
+
 static void test_detect(void)
 {
 	struct run_file img = { "bz", img_buf, build_bz(&bz_default) };
@@ -693,6 +714,7 @@ int main(int argc, char **argv)
 	}
 
 	test_cmdline();
+	test_parse();
 	test_detect();
 	test_bzimage();
 	test_placement();
