@@ -266,11 +266,17 @@ static const struct pio_dev pio_devs[] = {
 	{ 0xcf8, 8, pci_pio_read, pci_pio_write },
 };
 
+/* The UART's interrupt output drives ISA IRQ 4, like COM1's on a PC. */
+static void machine_uart_irq(void *opaque, bool level)
+{
+	machine_set_irq(opaque, UART_IRQ, level);
+}
+
 void machine_init(struct machine *mc, uint64_t ram_size, unsigned int cpus,
 		  int out_fd)
 {
 	memset(mc, 0, sizeof(*mc));
-	uart_init(&mc->uart, out_fd);
+	uart_init(&mc->uart, out_fd, machine_uart_irq, mc);
 	fw_cfg_init(&mc->fw_cfg, ram_size, cpus);
 	rtc_init(&mc->rtc, rtc_host_time, NULL);
 	i8042_init(&mc->i8042);

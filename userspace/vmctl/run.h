@@ -15,6 +15,7 @@
 #ifndef VMCTL_RUN_H
 #define VMCTL_RUN_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -160,15 +161,41 @@ int load_linux(struct guest_mem *m, const struct run_file *img,
 	       const struct run_file *initrd, const char *cmdline,
 	       uint64_t rsdp_gpa, struct boot_state *bs);
 
-/* devices/uart.c: a 16550 UART, output only */
+/* devices/uart.c: a 16550A UART with a receive FIFO and interrupts */
+#define UART_FIFO_SIZE		16
+#define UART_IRQ		4	/* COM1's ISA IRQ */
+
+/* Sets the UART's interrupt output; called only when the level changes. */
+typedef void (*uart_irq_fn)(void *opaque, bool level);
+/* The receive FIFO has room again after uart_receive() was refused bytes. */
+typedef void (*uart_room_fn)(void *opaque);
+
 struct uart16550 {
+	/*
+	 * Protects every field below.  Taken by the vCPU thread for each
+	 * port access and by the input thread in uart_receive(); the irq
+	 * callback runs under it (a leaf: it must not call the UART).
+	 */
+	pthread_mutex_t lock;
 	uint8_t ier, lcr, mcr, scr, fcr, dll, dlm;
-	uint8_t rbr;		/* a byte looped back in loopback mode */
-	bool rbr_full;
+	uint8_t lsr_err;	/* LSR.OE until LSR is read */
+	uint8_t msr_delta;	/* MSR bits 0-3 until MSR is read */
+	uint8_t rx[UART_FIFO_SIZE];
+	unsigned int rx_head, rx_count;
+	bool thr_ipending;	/* THR empty interrupt pending */
+	bool rx_backlog;	/* uart_receive() was refused bytes */
+	bool irq_level;		/* the output as last given to irq */
 	int out_fd;		/* where the guest's THR writes go */
+	uart_irq_fn irq;
+	void *irq_opaque;
+	uart_room_fn room;
+	void *room_opaque;
 };
 
-void uart_init(struct uart16550 *u, int out_fd);
+void uart_init(struct uart16550 *u, int out_fd, uart_irq_fn irq,
+	       void *irq_opaque);
+void uart_set_room_fn(struct uart16550 *u, uart_room_fn fn, void *opaque);
+size_t uart_receive(struct uart16550 *u, const uint8_t *buf, size_t n);
 uint8_t uart_read(struct uart16550 *u, unsigned int reg);
 void uart_write(struct uart16550 *u, unsigned int reg, uint8_t val);
 
