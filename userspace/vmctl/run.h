@@ -16,6 +16,7 @@
 #define VMCTL_RUN_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -342,6 +343,12 @@ int vm_get_regs(struct vm *vm, struct minivmm_regs *regs,
 		struct minivmm_sregs *sregs);
 
 /* vcpu_loop.c: run the guest and service its exits */
+/*
+ * Sent to the vCPU thread to make it leave MINIVMM_RUN after another
+ * thread's machine_request_stop(); the handler sets run->immediate_exit.
+ */
+#define VCPU_KICK_SIGNAL	SIGUSR1
+
 int vcpu_loop(struct vm *vm, struct machine *mc, bool trace);
 void vcpu_dump_regs(struct vm *vm);
 

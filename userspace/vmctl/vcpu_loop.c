@@ -12,6 +12,18 @@
  *   INTERNAL_ERROR, unknown     the registers on stderr
  *   SIGINT, SIGTERM             128 + the signal's number
  *   a RUN error but EINTR       VMCTL_EXIT_ERROR
+ *   machine_request_stop():     checked after every exit and every EINTR
+ *     MACHINE_POWER_OFF         0, "the guest powered off"
+ *     MACHINE_RESET             VMCTL_EXIT_RESET, "the guest reset the machine"
+ *     MACHINE_QUIT              0, "quit at the console (Ctrl-A x)"
+ *
+ * A stop requested from another thread (the console's Ctrl-A x, in
+ * term.c) must end a RUN that may be asleep in the kernel, in an in-kernel
+ * HLT: that thread sends VCPU_KICK_SIGNAL to the vCPU thread, whose
+ * handler sets immediate_exit as SIGINT's does, so RUN returns -EINTR and
+ * the loop sees the request.  term_start() installs a no-op handler for
+ * it first, so a kick before vcpu_loop() takes the signal over cannot
+ * kill vmctl (the loop checks mc->stop before its first RUN).
  *
  * HLT ends the run whatever RFLAGS.IF says: minivmm injects no interrupts
  * yet and vmctl has no timer or device that could raise one, so a halted
@@ -50,6 +62,16 @@ static void vcpu_on_signal(int sig)
 		signal_run->immediate_exit = 1;
 }
 
+/* A kick: leave RUN, and let the loop look at mc->stop. */
+static void vcpu_on_kick(int sig)
+{
+	struct minivmm_run *run = signal_run;
+
+	(void)sig;
+	if (run)
+		run->immediate_exit = 1;
+}
+
 static int vcpu_catch_signals(struct minivmm_run *run)
 {
 	struct sigaction sa;
@@ -60,6 +82,9 @@ static int vcpu_catch_signals(struct minivmm_run *run)
 	sigemptyset(&sa.sa_mask);
 	signal_run = run;
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+		return -errno;
+	sa.sa_handler = vcpu_on_kick;
+	if (sigaction(VCPU_KICK_SIGNAL, &sa, NULL))
 		return -errno;
 	return 0;
 }
@@ -255,6 +280,33 @@ static int vcpu_exit_unknown(struct vcpu_ctx *c, struct minivmm_run *run,
 }
 
 /*
+ * The machine asked to stop (a device, or the person at the console):
+ * say why and return 0 with c->status set; 1 when it runs on.
+ */
+static int vcpu_machine_stop(struct vcpu_ctx *c)
+{
+	enum machine_stop why = c->mc->stop;
+
+	switch (why) {
+	case MACHINE_RUNNING:
+		return 1;
+	case MACHINE_POWER_OFF:
+		pr_err("the guest powered off");
+		c->status = VMCTL_EXIT_OK;
+		break;
+	case MACHINE_RESET:
+		pr_err("the guest reset the machine");
+		c->status = VMCTL_EXIT_RESET;
+		break;
+	case MACHINE_QUIT:
+		pr_err("quit at the console (Ctrl-A x)");
+		c->status = VMCTL_EXIT_OK;
+		break;
+	}
+	return 0;
+}
+
+/*
  * Run the guest until it ends; returns the status vmctl should exit with.
  */
 int vcpu_loop(struct vm *vm, struct machine *mc, bool trace)
@@ -266,17 +318,19 @@ int vcpu_loop(struct vm *vm, struct machine *mc, bool trace)
 
 	ret = vcpu_catch_signals(run);
 	if (ret) {
-		pr_err("cannot catch SIGINT and SIGTERM: %s", strerror(-ret));
+		pr_err("cannot catch SIGINT, SIGTERM and SIGUSR1: %s",
+		       strerror(-ret));
 		return VMCTL_EXIT_ERROR;
 	}
 
 	do {
-		if (stop_signal)
+		if (stop_signal || !vcpu_machine_stop(&c))
 			break;
 		ret = ioctl(vm->vcpu_fd, MINIVMM_RUN, 0);
 		if (ret < 0) {
 			if (errno == EINTR) {
-				/* A signal vmctl does not stop for: go on. */
+				/* A kick or a signal vmctl does not stop
+				 * for: the loop's top decides. */
 				run->immediate_exit = 0;
 				cont = 1;
 				continue;
@@ -318,6 +372,9 @@ int vcpu_loop(struct vm *vm, struct machine *mc, bool trace)
 			cont = vcpu_exit_unknown(&c, run, reason);
 			break;
 		}
+		/* The exit's own ending (HLT, debug exit, a fault) wins. */
+		if (cont)
+			cont = vcpu_machine_stop(&c);
 	} while (cont);
 
 	signal_run = NULL;

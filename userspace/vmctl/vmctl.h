@@ -29,6 +29,8 @@
 #define VMCTL_EXIT_USAGE	2	/* the command line was wrong */
 /* vmctl run: the guest crashed (even, so never a debug-exit status) */
 #define VMCTL_EXIT_GUEST_FAULT	4
+/* vmctl run: the guest reset the machine (even, so never a debug-exit status) */
+#define VMCTL_EXIT_RESET	6
 
 #define MVM_DEV_PATH		"/dev/minivmm"
 #define MVM_SYS_MODULE		"/sys/module/minivmm"
