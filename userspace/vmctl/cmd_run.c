@@ -7,7 +7,8 @@
  * read the image and modules (here, before any VM exists), build the VM
  * (vm.c), load the image with the loader its format calls for
  * (boot/flat.c, boot/elf.c, boot/multiboot.c, boot/linux.c), set the
- * registers, and run (vcpu_loop.c) with the devices of ioport.c.
+ * registers, and run (vcpu_loop.c) with the devices of ioport.c, stdin
+ * feeding the UART for as long as the guest runs (term.c).
  *
  * The format is decided in this order: --flat ADDR forces a flat binary;
  * otherwise a Multiboot header in the first 8192 bytes makes it a Multiboot
@@ -198,6 +199,7 @@ int cmd_run(int argc, char **argv)
 	struct boot_state bs;
 	struct run_opts o;
 	struct machine mc;
+	struct term term;
 	char err[256];
 	struct vm vm;
 	int ret, status;
@@ -237,7 +239,14 @@ int cmd_run(int argc, char **argv)
 		       (unsigned long long)bs.regs.rip);
 
 	machine_init(&mc, o.mem_size, o.cpus, STDOUT_FILENO);
+	/* stdin is the serial input, as with QEMU -nographic; this thread
+	 * runs the vCPU.  Without input the guest still runs. */
+	ret = term_start(&term, &mc, STDIN_FILENO, pthread_self());
+	if (ret)
+		pr_warn("the guest gets no input from stdin: %s",
+			strerror(-ret));
 	status = vcpu_loop(&vm, &mc, o.trace_exits);
+	term_stop(&term);
 out_destroy:
 	vm_destroy(&vm);
 out_free:

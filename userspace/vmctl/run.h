@@ -323,6 +323,38 @@ void machine_pio(struct machine *mc, uint16_t port, bool out, uint8_t *data,
 void machine_mmio(struct machine *mc, uint64_t addr, bool write,
 		  uint8_t *data, unsigned int len);
 
+/* term.c: stdin as the UART's input, the terminal raw, Ctrl-A escapes */
+#define TERM_RING_SIZE		4096	/* input the FIFO cannot take yet */
+#define TERM_CMD_QUIT		0x1	/* Ctrl-A x */
+#define TERM_CMD_HELP		0x2	/* Ctrl-A h */
+
+struct term_escape {
+	bool pending;		/* the last byte was a Ctrl-A */
+};
+
+struct term {
+	struct machine *mc;
+	pthread_t vcpu;		/* kicked on Ctrl-A x */
+	pthread_t thread;	/* the input thread */
+	int in_fd;		/* -1: no input */
+	int wake[2];		/* pipe: the UART has room, or stop */
+	bool tty;		/* in_fd is our terminal: raw, escapes */
+	bool running;		/* the thread exists */
+	bool handlers;		/* old_sa holds what to put back */
+	bool stopping;		/* set by term_stop(), atomically */
+	bool eof;		/* stdin is read no more */
+	/* The input thread's own, untouched by others while it runs: */
+	struct term_escape esc;
+	uint8_t ring[TERM_RING_SIZE];
+	size_t ring_head, ring_count;
+	struct sigaction old_sa[9];
+};
+
+size_t term_escape_filter(struct term_escape *e, const uint8_t *in, size_t n,
+			  uint8_t *out, unsigned int *cmds);
+int term_start(struct term *t, struct machine *mc, int in_fd, pthread_t vcpu);
+void term_stop(struct term *t);
+
 /* vm.c: the VM, its memory and its vCPU, through /dev/minivmm */
 struct vm {
 	int sys_fd, vm_fd, vcpu_fd;
