@@ -289,11 +289,17 @@ void machine_set_irq(struct machine *mc, unsigned int gsi, bool level)
 		mc->irq(mc->irq_opaque, gsi, level);
 }
 
-/* The first reason given wins: a reset during power-off is still off. */
+/*
+ * The first reason given wins: a reset during power-off is still off.
+ * Devices call this on the vCPU thread, the console (term.c) on its input
+ * thread, hence the compare-and-exchange.
+ */
 void machine_request_stop(struct machine *mc, enum machine_stop why)
 {
-	if (mc->stop == MACHINE_RUNNING)
-		mc->stop = why;
+	enum machine_stop running = MACHINE_RUNNING;
+
+	__atomic_compare_exchange_n(&mc->stop, &running, why, false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 
 static const struct pio_dev *pio_find(uint16_t port)

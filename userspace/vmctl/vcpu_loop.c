@@ -285,7 +285,8 @@ static int vcpu_exit_unknown(struct vcpu_ctx *c, struct minivmm_run *run,
  */
 static int vcpu_machine_stop(struct vcpu_ctx *c)
 {
-	enum machine_stop why = c->mc->stop;
+	enum machine_stop why = __atomic_load_n(&c->mc->stop,
+						__ATOMIC_ACQUIRE);
 
 	switch (why) {
 	case MACHINE_RUNNING:
