@@ -24,7 +24,7 @@ const struct vmctl_cmd vmctl_cmds[] = {
 	  "\n"
 	  "Exit status: 0 when a VM could be created, 1 otherwise." },
 	{ "run", cmd_run, "vmctl run [--mem SIZE] [--cpus 1] [--cmdline STR] [--no-default-cmdline] [--initrd FILE] [--module FILE]... [--trace-exits] [--flat ADDR] IMAGE",
-	  "Boot a guest image in a new VM, its serial console on stdout.\n"
+	  "Boot a guest image in a new VM, its serial console on stdout/stdin.\n"
 	  "\n"
 	  "IMAGE is a Multiboot (v1) kernel, booted as GRUB boots it, a Linux\n"
 	  "bzImage or vmlinux, started by the 64-bit boot protocol, a 64-bit\n"
@@ -43,13 +43,19 @@ const struct vmctl_cmd vmctl_cmds[] = {
 	  "  --trace-exits   log every exit from the guest on stderr\n"
 	  "  --flat ADDR     IMAGE is a flat binary to start at ADDR (below 1M)\n"
 	  "\n"
-	  "The guest sees a 16550 UART at 0x3f8 (COM1), QEMU's debug-exit port\n"
-	  "0xf4 and fw_cfg at 0x510, and PCI config ports with no devices.\n"
+	  "The guest sees a 16550A UART at 0x3f8 (COM1, IRQ 4), QEMU's debug-exit\n"
+	  "port 0xf4 and fw_cfg at 0x510, and PCI config ports with no devices.\n"
+	  "\n"
+	  "stdin is the UART's input.  A terminal is put in raw mode for the run\n"
+	  "(Ctrl-C goes to the guest) and restored after; on it Ctrl-A x quits,\n"
+	  "Ctrl-A h lists the keys, Ctrl-A Ctrl-A sends Ctrl-A.  A pipe or file\n"
+	  "has no escape: every byte goes to the guest.\n"
 	  "\n"
 	  "Exit status: (v << 1) | 1 when the guest writes v to port 0xf4; 0 when\n"
-	  "it halts; 4 when it crashes (triple fault, entry failure, internal\n"
-	  "error), with its registers on stderr; 128 + N on signal N; 1 when\n"
-	  "the VM could not be set up; 2 for a wrong command line." },
+	  "it halts or powers off, or on Ctrl-A x; 6 when it resets the machine;\n"
+	  "4 when it crashes (triple fault, entry failure, internal error), with\n"
+	  "its registers on stderr; 128 + N on signal N; 1 when the VM could not\n"
+	  "be set up; 2 for a wrong command line." },
 	{ "list", cmd_list, "vmctl list [--json]",
 	  "List the VMs on this host.\n"
 	  "\n"
