@@ -14,7 +14,10 @@
  *   0x3f8-0x3ff    16550 UART (COM1)            devices/uart.c
  *   0x4d0, 0x4d1   ELCR (edge/level control)    devices/pic.c
  *   0x510, 0x511   QEMU fw_cfg selector, data   devices/fw_cfg.c
+ *   0x600-0x603    ACPI PM1a status, enable     devices/acpi_pm.c
+ *   0x604-0x605    ACPI PM1a control            devices/acpi_pm.c
  *   0xcf8-0xcff    PCI configuration #1         devices/pci.c
+ *   0xcf9 (bytes)  reset control                devices/acpi_pm.c
  *
  * Every other port, and every MMIO address (vmctl has no MMIO devices),
  * behaves as on a bus with nothing there: reads return all ones, writes
@@ -29,7 +32,10 @@
  * PIC, PIT, 8042, RTC) accessed 16 or 32 bits wide sees one byte access
  * per port, as an 8-bit ISA device does; a byte past the device's last
  * port reads all ones and a write to it is dropped.  The others decode the
- * size themselves.
+ * size themselves.  0xcf9 is shared as on a PC: a byte access there is the
+ * chipset's reset control, every other access to 0xcf8-0xcff is PCI
+ * configuration (whose address register is only ever accessed 32 bits
+ * wide).
  */
 #include <stdbool.h>
 #include <string.h>
@@ -110,13 +116,18 @@ static void fw_cfg_pio_write(struct machine *mc, uint16_t port,
 static uint32_t pci_pio_read(struct machine *mc, uint16_t port,
 			     unsigned int size)
 {
+	if (port == ACPI_RESET_PORT && size == 1)
+		return acpi_reset_read(mc);
 	return pci_read(&mc->pci, port, size);
 }
 
 static void pci_pio_write(struct machine *mc, uint16_t port,
 			  unsigned int size, uint32_t val)
 {
-	pci_write(&mc->pci, port, size, val);
+	if (port == ACPI_RESET_PORT && size == 1)
+		acpi_reset_write(mc, val);
+	else
+		pci_write(&mc->pci, port, size, val);
 }
 
 /*
@@ -248,6 +259,21 @@ static void legacy_pio_write(struct machine *mc, uint16_t port,
 	pio_write8(mc, port, size, val, port >= 0x40 && port <= 0x43 ?
 		   0x43 : port, legacy_write8);
 }
+static uint32_t acpi_pm_pio_read(struct machine *mc, uint16_t port,
+				 unsigned int size)
+{
+	return acpi_pm_read(mc, port, size);
+}
+
+static void acpi_pm_pio_write(struct machine *mc, uint16_t port,
+			      unsigned int size, uint32_t val)
+{
+	acpi_pm_write(mc, port, size, val);
+}
+
+/* One entry serves both PM1a blocks, so they must be back to back. */
+_Static_assert(ACPI_PM1_CNT_BLK == ACPI_PM1_EVT_BLK + ACPI_PM1_EVT_LEN,
+	       "PM1a control block follows the event block");
 
 static const struct pio_dev pio_devs[] = {
 	{ 0x020, 2, pic_pio_read, pic_pio_write },
@@ -263,6 +289,8 @@ static const struct pio_dev pio_devs[] = {
 	{ 0x3f8, 8, uart_pio_read, uart_pio_write },
 	{ 0x4d0, 2, pic_pio_read, pic_pio_write },
 	{ 0x510, 2, fw_cfg_pio_read, fw_cfg_pio_write },
+	{ ACPI_PM1_EVT_BLK, ACPI_PM1_EVT_LEN + ACPI_PM1_CNT_LEN,
+	  acpi_pm_pio_read, acpi_pm_pio_write },
 	{ 0xcf8, 8, pci_pio_read, pci_pio_write },
 };
 

@@ -279,6 +279,29 @@ void pic_write(struct pic *p, uint16_t port, uint8_t val);
 /* devices/legacy.c: fixed answers (POST/delay ports, PIT, port 0x61) */
 uint8_t legacy_read(uint16_t port);
 void legacy_write(uint16_t port, uint8_t val);
+/* devices/acpi_pm.c: ACPI PM1a event/control blocks, reset control 0xcf9 */
+#define ACPI_PM1_EVT_BLK	0x600	/* PM1a_STS, then PM1a_EN */
+#define ACPI_PM1_EVT_LEN	4
+#define ACPI_PM1_CNT_BLK	0x604	/* PM1a_CNT */
+#define ACPI_PM1_CNT_LEN	2
+#define ACPI_RESET_PORT		0xcf9
+#define ACPI_RESET_VALUE	0x06	/* RST_CPU | SYS_RST: a hard reset */
+#define ACPI_SLP_TYP_S5		5	/* \_S5_'s SLP_TYPa, in the DSDT */
+#define ACPI_SCI_IRQ		9	/* ISA IRQ and GSI of the SCI */
+
+struct acpi_pm {
+	uint16_t pm1_sts, pm1_en, pm1_cnt;
+	uint8_t rst_cnt;	/* 0xcf9 */
+	bool warned_sleep;	/* an unsupported SLP_TYP was reported */
+};
+
+struct machine;
+uint32_t acpi_pm_read(struct machine *mc, unsigned int port,
+		      unsigned int size);
+void acpi_pm_write(struct machine *mc, unsigned int port, unsigned int size,
+		   uint32_t val);
+uint8_t acpi_reset_read(struct machine *mc);
+void acpi_reset_write(struct machine *mc, uint8_t val);
 
 /* ioport.c: the port and MMIO map of the machine */
 
@@ -309,6 +332,7 @@ struct machine {
 	struct cmos_rtc rtc;
 	struct i8042 i8042;
 	struct pic pic;
+	struct acpi_pm acpi_pm;
 	uint8_t logged_ports[65536 / 8];	/* unknown ports said once */
 	uint64_t logged_mmio[64];
 	unsigned int nr_logged_mmio;

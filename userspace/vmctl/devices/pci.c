@@ -7,7 +7,9 @@
  * store it and read it back, so a guest probing for the mechanism finds it
  * (Linux's pci_check_type1() writes 0x80000000 and expects it back).  Other
  * sizes at 0xcf8-0xcfb are not the address register on a PC (they reach
- * other chipset registers): reads return all ones, writes are ignored.
+ * other chipset registers; a byte at 0xcf9 is the reset control, which
+ * ioport.c sends to devices/acpi_pm.c instead): reads return all ones,
+ * writes are ignored.
  * The data window 0xcfc-0xcff reads all ones at any size: the vendor ID
  * 0xffff that means "no device here", on every bus, device and function.
  * Writes to it are ignored.

@@ -715,7 +715,7 @@ static void test_machine(void)
 	machine_pio(&mc, 0xcfe, false, d, 2);
 	check(d[0] == 0xff && d[1] == 0xff, "pci: 16-bit data read at 0xcfe");
 	machine_pio(&mc, 0xcf9, false, d, 1);
-	check(d[0] == 0xff, "pci: a byte read of 0xcf9 is not the address");
+	check(d[0] == 0x00, "pci: a byte read of 0xcf9 is the reset control, not the address");
 
 	v = 0;
 	memcpy(d, &v, 2);
