@@ -303,6 +303,14 @@ void acpi_pm_write(struct machine *mc, unsigned int port, unsigned int size,
 uint8_t acpi_reset_read(struct machine *mc);
 void acpi_reset_write(struct machine *mc, uint8_t val);
 
+/* tables/acpi.c: the ACPI tables (RSDP, XSDT, RSDT, FADT, FACS, DSDT, MADT) */
+#define ACPI_TABLES_START	0xe0000ULL	/* the RSDP is here */
+#define ACPI_TABLES_END		0x100000ULL
+/* The I/O APIC's id follows the CPUs' and its ID register has 4 bits. */
+#define ACPI_MAX_CPUS		15
+
+int acpi_build(struct guest_mem *m, unsigned int nr_cpus, uint64_t *rsdp_gpa);
+
 /* ioport.c: the port and MMIO map of the machine */
 
 /*
