@@ -87,7 +87,9 @@ static int run_read_linux(const struct run_opts *o, struct run_images *im)
 			return VMCTL_EXIT_ERROR;
 		}
 	}
-	im->cmdline = linux_cmdline(o->cmdline, o->no_default_cmdline);
+	/* Checked with the longest clock option vm_guest_clock() may add. */
+	im->cmdline = linux_cmdline(o->cmdline, o->no_default_cmdline,
+				    LINUX_CMDLINE_CLOCK_MAX);
 	if (!im->cmdline) {
 		pr_err("cannot make the command line: %s", strerror(ENOMEM));
 		return VMCTL_EXIT_ERROR;
@@ -166,8 +168,36 @@ static int run_read_images(const char *cmd, const struct run_opts *o,
 	return VMCTL_EXIT_OK;
 }
 
+/*
+ * A Linux kernel gets a PC: the ACPI tables that describe it, and the
+ * command line with the TSC's rate where the guest's CPUID cannot give it
+ * (a non-Intel vendor).
+ */
+static int run_load_linux(struct vm *vm, const struct run_opts *o,
+			  struct run_images *im, struct boot_state *bs)
+{
+	uint64_t rsdp;
+	uint32_t khz;
+	bool intel;
+	int ret;
+
+	ret = acpi_build(&vm->mem, o->cpus, &rsdp);
+	if (ret)
+		return ret;
+	ret = vm_guest_clock(vm, &intel, &khz);
+	if (ret)
+		return ret;
+	free(im->cmdline);
+	im->cmdline = linux_cmdline(o->cmdline, o->no_default_cmdline,
+				    intel ? 0 : khz);
+	if (!im->cmdline)
+		return -ENOMEM;
+	return load_linux(&vm->mem, &im->img, o->initrd ? &im->initrd : NULL,
+			  im->cmdline, rsdp, bs);
+}
+
 static int run_load(struct vm *vm, const struct run_opts *o,
-		    const struct run_images *im, struct boot_state *bs)
+		    struct run_images *im, struct boot_state *bs)
 {
 	switch (im->format) {
 	case RUN_FLAT:
@@ -178,10 +208,7 @@ static int run_load(struct vm *vm, const struct run_opts *o,
 	case RUN_ELF64:
 		return load_elf64(&vm->mem, &im->img, bs);
 	case RUN_LINUX:
-		/* No ACPI tables yet: rsdp_gpa 0 leaves acpi_rsdp_addr 0. */
-		return load_linux(&vm->mem, &im->img,
-				  o->initrd ? &im->initrd : NULL,
-				  im->cmdline, 0, bs);
+		return run_load_linux(vm, o, im, bs);
 	}
 	return -EINVAL;
 }
@@ -212,7 +239,9 @@ int cmd_run(int argc, char **argv)
 		goto out_free;
 
 	status = VMCTL_EXIT_ERROR;
-	ret = vm_create(&vm, o.mem_size, false);
+	/* A Linux kernel gets the in-kernel APICs; the older formats keep
+	 * the bare machine whose HLT ends the run. */
+	ret = vm_create(&vm, o.mem_size, im.format == RUN_LINUX);
 	if (ret) {
 		mvm_explain(-ret, vm.failed_op);
 		goto out_free;
@@ -239,6 +268,7 @@ int cmd_run(int argc, char **argv)
 		       (unsigned long long)bs.regs.rip);
 
 	machine_init(&mc, o.mem_size, o.cpus, STDOUT_FILENO);
+	vm_connect_irqs(&vm, &mc);
 	/* stdin is the serial input, as with QEMU -nographic; this thread
 	 * runs the vCPU.  Without input the guest still runs. */
 	ret = term_start(&term, &mc, STDIN_FILENO, pthread_self());

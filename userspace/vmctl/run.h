@@ -154,7 +154,9 @@ int load_multiboot(struct guest_mem *m, const struct run_file *img,
 bool linux_is_bzimage(const struct run_file *img);
 bool linux_is_vmlinux(const struct run_file *img);
 const char *linux_default_cmdline(void);
-char *linux_cmdline(const char *extra, bool no_default);
+char *linux_cmdline(const char *extra, bool no_default, uint32_t tsc_khz);
+/* The longest tsc_early_khz= linux_cmdline() may add, for the checks. */
+#define LINUX_CMDLINE_CLOCK_MAX	0xffffffffu
 int linux_check(const struct run_file *img, uint64_t mem_size,
 		const struct run_file *initrd, const char *cmdline,
 		char *err, size_t err_size);

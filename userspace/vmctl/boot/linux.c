@@ -245,16 +245,26 @@ bool linux_is_vmlinux(const struct run_file *img)
  * or @extra alone with @no_default.  Returns a string to free(), or NULL
  * when out of memory.
  */
-char *linux_cmdline(const char *extra, bool no_default)
+char *linux_cmdline(const char *extra, bool no_default, uint32_t tsc_khz)
 {
 	const char *a = no_default ? "" : default_cmdline;
 	const char *b = extra ? extra : "";
-	const char *sep = *a && *b ? " " : "";
-	size_t len = strlen(a) + strlen(sep) + strlen(b) + 1;
-	char *s = malloc(len);
+	char clock[40] = "";
+	size_t len;
+	char *s;
 
+	/*
+	 * The TSC's rate for a kernel that would otherwise measure it against
+	 * a PIT this machine does not have: Linux reads CPUID 0x15/0x16 only
+	 * on Intel CPUs (native_calibrate_tsc(), arch/x86/kernel/tsc.c), so
+	 * on others the rate comes as tsc_early_khz=, part of the default.
+	 */
+	if (!no_default && tsc_khz)
+		snprintf(clock, sizeof(clock), " tsc_early_khz=%u", tsc_khz);
+	len = strlen(a) + strlen(clock) + 1 + strlen(b) + 1;
+	s = malloc(len);
 	if (s)
-		snprintf(s, len, "%s%s%s", a, sep, b);
+		snprintf(s, len, "%s%s%s%s", a, clock, *a && *b ? " " : "", b);
 	return s;
 }
 

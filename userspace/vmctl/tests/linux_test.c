@@ -158,20 +158,30 @@ static void test_cmdline(void)
 
 	check(!strcmp(def, "console=ttyS0 reboot=k panic=-1"),
 	      "cmdline: the default is \"%s\"", def);
-	s = linux_cmdline(NULL, false);
+	s = linux_cmdline(NULL, false, 0);
 	check(s && !strcmp(s, def), "cmdline: no --cmdline: the default");
 	free(s);
-	s = linux_cmdline("root=/dev/vda", false);
+	s = linux_cmdline("root=/dev/vda", false, 0);
 	check(s && !strncmp(s, def, strlen(def)) &&
 	      !strcmp(s + strlen(def), " root=/dev/vda"),
 	      "cmdline: --cmdline is appended after a space: %s", s);
 	free(s);
-	s = linux_cmdline("quiet", true);
+	s = linux_cmdline("quiet", true, 1234);
 	check(s && !strcmp(s, "quiet"),
 	      "cmdline: --no-default-cmdline: --cmdline is all of it");
 	free(s);
-	s = linux_cmdline(NULL, true);
+	s = linux_cmdline(NULL, true, 0);
 	check(s && !*s, "cmdline: --no-default-cmdline alone: empty");
+	free(s);
+	/* The TSC's rate joins the default, before the user's part. */
+	s = linux_cmdline("quiet", false, 2994000);
+	check(s && !strncmp(s, def, strlen(def)) &&
+	      !strcmp(s + strlen(def), " tsc_early_khz=2994000 quiet"),
+	      "cmdline: tsc_early_khz= after the default: %s", s);
+	free(s);
+	s = linux_cmdline(NULL, false, LINUX_CMDLINE_CLOCK_MAX);
+	check(s && !strcmp(s + strlen(def), " tsc_early_khz=4294967295"),
+	      "cmdline: the longest clock option: %s", s);
 	free(s);
 }
 
