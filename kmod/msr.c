@@ -512,12 +512,34 @@ void mvm_load_guest_xcr0(struct mvm_vcpu *vcpu, u64 guest_cr4)
 /*
  * Just after the exit, interrupts still off: the host's XCR0 back if the
  * guest's was loaded, before anything in the host can use XSAVE state.
+ *
+ * XSETBV always exits on VMX (SDM Vol. 3C 26.1.2) and exits on SVM with
+ * its intercept set (APM Vol. 2 15.9), so the hardware XCR0 should still
+ * be the value loaded at entry.  An emulated SVM that ignores the
+ * intercept (QEMU 7.2's TCG, tools/testvm/README) lets the guest write
+ * XCR0 directly: the host must not keep running with the guest's value,
+ * and the guest's value must survive the next entry.  So the register is
+ * read back, and a change is taken as the guest's XSETBV (if the guest
+ * could have set it) and undone for the host.
  */
 void mvm_load_host_xcr0(struct mvm_vcpu *vcpu, u64 guest_cr4)
 {
+	bool loaded = this_cpu_read(mvm_guest_xcr0_loaded);
+	u64 host = READ_ONCE(mvm_host_xcr0);
+	u64 hw;
+
 	lockdep_assert_irqs_disabled();
-	if (!this_cpu_read(mvm_guest_xcr0_loaded))
+	if (!boot_cpu_has(X86_FEATURE_OSXSAVE) || !host)
 		return;
-	xsetbv(XCR_XFEATURE_ENABLED_MASK, READ_ONCE(mvm_host_xcr0));
+	hw = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	if (hw != (loaded ? vcpu->guest_xcr0 : host)) {
+		pr_warn_once(MVM_NAME ": the guest changed XCR0 without an XSETBV exit (the CPU ignores the intercept); following the guest's value\n");
+		if (mvm_xcr0_valid(hw, mvm_guest_supported_xcr0(vcpu)))
+			vcpu->guest_xcr0 = hw;
+		loaded = true;
+	}
+	if (!loaded)
+		return;
+	xsetbv(XCR_XFEATURE_ENABLED_MASK, host);
 	this_cpu_write(mvm_guest_xcr0_loaded, false);
 }

@@ -137,7 +137,12 @@ _Static_assert(sizeof(struct e820_entry) == 20, "boot_e820_entry");
 #define EFER_LME		(1ULL << 8)
 #define EFER_LMA		(1ULL << 10)
 
-static const char default_cmdline[] = "console=ttyS0 reboot=k panic=-1";
+/*
+ * The serial console; reboot through the 8042 (vmctl ends); a panic
+ * reboots rather than hangs; no PCI bus to probe yet.  Why each is there:
+ * Documentation/linux-boot.rst, "Command line".
+ */
+static const char default_cmdline[] = "console=ttyS0 reboot=k panic=-1 pci=off";
 
 const char *linux_default_cmdline(void)
 {
