@@ -170,9 +170,10 @@ refuse truncated "truncated" "$tmp/cut"
 cp "$guest/vmlinuz" "$tmp/old"
 printf '\002\002' | dd of="$tmp/old" bs=1 seek=518 conv=notrunc 2>/dev/null
 refuse old_protocol "boot protocol" "$tmp/old"
-# An initrd bigger than the guest's RAM.
-dd if=/dev/zero of="$tmp/big" bs=1M count=40 2>/dev/null
-refuse initrd_too_big "initrd" --mem 32M --initrd "$tmp/big" "$guest/vmlinuz"
+# An initrd bigger than the guest's RAM (sparse: no room taken here).
+dd if=/dev/zero of="$tmp/big" bs=1M seek=300 count=0 2>/dev/null
+refuse initrd_too_big "larger than the guest's RAM" --mem 256M \
+	--initrd "$tmp/big" "$guest/vmlinuz"
 # A command line longer than the kernel's cmdline_size (2048 for x86).
 long=$(awk 'BEGIN { while (i++ < 3000) printf "x" }')
 refuse cmdline_too_long "command line" --cmdline "$long" "$guest/vmlinuz"

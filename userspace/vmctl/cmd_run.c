@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "vmctl.h"
 #include "run.h"
@@ -80,6 +81,16 @@ static int run_read_linux(const struct run_opts *o, struct run_images *im)
 	int ret;
 
 	if (o->initrd) {
+		struct stat st;
+
+		/* Refused before it is read: it could be bigger than our RAM. */
+		if (!stat(o->initrd, &st) && (uint64_t)st.st_size >= o->mem_size) {
+			pr_err("cannot boot %s: the initrd %s (%llu MiB) is larger than the guest's RAM (%llu MiB); give a larger --mem",
+			       o->image, o->initrd,
+			       (unsigned long long)st.st_size / MiB,
+			       (unsigned long long)o->mem_size / MiB);
+			return VMCTL_EXIT_ERROR;
+		}
 		ret = run_read_file(o->initrd, &im->initrd);
 		if (ret) {
 			pr_err("cannot read initrd %s: %s", o->initrd,

@@ -668,9 +668,12 @@ static void test_cli(const char *vmctl)
 	rc = VMCTL("run", bad);
 	check(rc == 1 && strstr(err, "needs the 64-bit boot protocol, 2.12 or later; this kernel has 2.06"),
 	      "cli: protocol 2.06: exit 1, the versions named");
-	rc = VMCTL("run", "--mem", "32M", "--initrd", big, good);
+	rc = VMCTL("run", "--mem", "48M", "--initrd", big, good);
 	check(rc == 1 && strstr(err, "big.cpio (40 MiB) is larger than the RAM left"),
-	      "cli: an initrd larger than RAM: exit 1");
+	      "cli: an initrd larger than the RAM left: exit 1");
+	rc = VMCTL("run", "--mem", "32M", "--initrd", big, good);
+	check(rc == 1 && strstr(err, "big.cpio (40 MiB) is larger than the guest's RAM (32 MiB); give a larger --mem"),
+	      "cli: an initrd larger than all of RAM: exit 1, before reading it");
 	memset(longline, 'x', 2040);
 	longline[2040] = '\0';
 	rc = VMCTL("run", "--cmdline", longline, good);
