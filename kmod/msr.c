@@ -68,19 +68,30 @@
 #define MVM_MSR_TSC_DEADLINE	0x6e0
 
 /*
- * The legacy performance-counter MSRs, AMD's four (APM Vol. 2 13.2.1,
- * EVNTSEL0-3 then PERFCTR0-3) and Intel's first two pairs (SDM Vol. 4
- * Table 2-2).  minivmm has no virtual PMU and CPUID says so (leaf 0xA
- * zero, no PERFCTR_CORE), yet stock kernels touch these while they start
- * (perf's check_hw_exists() and the NMI watchdog): as KVM does for a guest
- * without a PMU, reads give 0 and writes are dropped, so the guest finds
- * counters that never count instead of taking a #GP.
+ * MSRs answered as KVM answers a guest that has nothing behind them: reads
+ * give 0 and writes are dropped, where a #GP would make a stock kernel log
+ * an "unchecked MSR access error" (it reads them with the plain
+ * accessors, whatever CPUID says):
+ *
+ *  - the legacy performance counters, AMD's EVNTSEL0-3 and PERFCTR0-3
+ *    (APM Vol. 2 13.2.1) and Intel's first two pairs (SDM Vol. 4 Table
+ *    2-2).  minivmm has no virtual PMU and CPUID says so (leaf 0xA zero,
+ *    no PERFCTR_CORE), yet perf's check_hw_exists() and the NMI watchdog
+ *    touch them; a counter that reads back 0 after a write tells perf
+ *    there is no PMU;
+ *  - AMD's NB_CFG (0xc001001f, BKDG for family 10h), which Linux's
+ *    amd_bus_cpu_online() (arch/x86/pci/amd_bus.c) reads and writes on
+ *    every AMD CPU of family 10h or later to enable extended PCI config
+ *    space access; there is no northbridge behind it here.
  */
-static bool mvm_msr_is_legacy_pmu(u32 index)
+#define MVM_MSR_AMD64_NB_CFG	0xc001001f
+
+static bool mvm_msr_reads_zero(u32 index)
 {
 	return (index >= MSR_K7_EVNTSEL0 && index <= MSR_K7_PERFCTR3) ||
 	       index == MSR_P6_PERFCTR0 || index == MSR_P6_PERFCTR1 ||
-	       index == MSR_P6_EVNTSEL0 || index == MSR_P6_EVNTSEL1;
+	       index == MSR_P6_EVNTSEL0 || index == MSR_P6_EVNTSEL1 ||
+	       index == MVM_MSR_AMD64_NB_CFG;
 }
 
 /* IA32_BIOS_SIGN_ID: microcode revision 1 in the upper half. */
@@ -244,7 +255,7 @@ static int mvm_msr_read(struct mvm_vcpu *vcpu, u32 index, u64 *data)
 		*data = MVM_FEAT_CTL;
 		return 0;
 	default:
-		if (mvm_msr_is_legacy_pmu(index)) {
+		if (mvm_msr_reads_zero(index)) {
 			*data = 0;
 			return 0;
 		}
@@ -295,7 +306,7 @@ static int mvm_msr_write(struct mvm_vcpu *vcpu, u32 index, u64 data,
 		/* Guests write 0 before CPUID to read the revision. */
 		return 0;
 	default:
-		if (mvm_msr_is_legacy_pmu(index))
+		if (mvm_msr_reads_zero(index))
 			return 0;
 		/* Unknown, or read-only (MTRRCAP; FEATURE_CONTROL locked). */
 		return -EINVAL;

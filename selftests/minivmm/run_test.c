@@ -659,16 +659,18 @@ TEST_F(run, msr)
 
 /*
  * guests/msr.S again: the legacy performance-counter MSRs of a guest without
- * a virtual PMU (AMD's EVNTSEL/PERFCTR 0-3, Intel's first two pairs) read
- * 0 and take any write without a #GP, as KVM answers them; the write is
+ * a virtual PMU (AMD's EVNTSEL/PERFCTR 0-3, Intel's first two pairs) and
+ * AMD's NB_CFG read 0 and take any write without a #GP, as KVM answers
+ * them; the write is
  * dropped, so a counter written 0xabcd still reads 0 (that is how Linux's
  * perf finds out there is no PMU, without an error in its log).
  */
-TEST_F(run, msr_legacy_pmu)
+TEST_F(run, msr_reads_zero)
 {
 	static const uint32_t msrs[] = {
 		0xc0010000, 0xc0010003, 0xc0010004, 0xc0010007,	/* K7 */
 		0xc1, 0xc2, 0x186, 0x187,			/* P6 */
+		0xc001001f,					/* NB_CFG */
 	};
 	struct guest *g = &self->g;
 	struct minivmm_regs regs;
