@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 
@@ -231,6 +232,36 @@ static const char *const format_names[] = {
 	[RUN_LINUX] = "Linux kernel",
 };
 
+/*
+ * --trace-boot: when the guest reached each milestone the UART sees,
+ * counted from vmctl's start (so the time to read the images and build
+ * the VM is in the figures, as a user waiting for a prompt would count).
+ */
+static struct timespec run_start;
+
+static double run_elapsed(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - run_start.tv_sec) +
+	       (now.tv_nsec - run_start.tv_nsec) / 1e9;
+}
+
+static void run_boot_event(void *opaque, enum uart_event ev)
+{
+	(void)opaque;
+	switch (ev) {
+	case UART_EVENT_OUTPUT:
+		pr_err("boot: %.3f s: first console output", run_elapsed());
+		break;
+	case UART_EVENT_RX_ON:
+		pr_err("boot: %.3f s: console opened for input (Linux: just before /init)",
+		       run_elapsed());
+		break;
+	}
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_images im;
@@ -242,6 +273,7 @@ int cmd_run(int argc, char **argv)
 	struct vm vm;
 	int ret, status;
 
+	clock_gettime(CLOCK_MONOTONIC, &run_start);
 	if (run_parse_args(argc, argv, &o, err, sizeof(err)))
 		return vmctl_usage_error(argv[0], "%s", err);
 
@@ -280,6 +312,10 @@ int cmd_run(int argc, char **argv)
 
 	machine_init(&mc, o.mem_size, o.cpus, STDOUT_FILENO);
 	vm_connect_irqs(&vm, &mc);
+	if (o.trace_boot) {
+		uart_set_event_fn(&mc.uart, run_boot_event, NULL);
+		pr_err("boot: %.3f s: the guest starts", run_elapsed());
+	}
 	/* stdin is the serial input, as with QEMU -nographic; this thread
 	 * runs the vCPU.  Without input the guest still runs. */
 	ret = term_start(&term, &mc, STDIN_FILENO, pthread_self());
@@ -288,6 +324,8 @@ int cmd_run(int argc, char **argv)
 			strerror(-ret));
 	status = vcpu_loop(&vm, &mc, o.trace_exits);
 	term_stop(&term);
+	if (o.trace_boot)
+		pr_err("boot: %.3f s: the guest ended", run_elapsed());
 out_destroy:
 	vm_destroy(&vm);
 out_free:

@@ -51,6 +51,7 @@ struct run_opts {
 	const char *modules[RUN_MAX_MODULES];
 	unsigned int nr_modules;
 	bool trace_exits;
+	bool trace_boot;
 	bool flat;
 	uint64_t flat_addr;
 	const char *image;
@@ -172,6 +173,19 @@ int load_linux(struct guest_mem *m, const struct run_file *img,
 typedef void (*uart_irq_fn)(void *opaque, bool level);
 /* The receive FIFO has room again after uart_receive() was refused bytes. */
 typedef void (*uart_room_fn)(void *opaque);
+/*
+ * Milestones of a guest's boot the UART can see, each given once, under
+ * the UART's lock (the callback only reports them):
+ * UART_EVENT_OUTPUT, the first byte the guest sends out; UART_EVENT_RX_ON,
+ * the first time the guest enables the received-data interrupt, which a
+ * Linux guest does when its console is first opened, as a tty: just
+ * before it runs /init (console_on_rootfs(), init/main.c).
+ */
+enum uart_event {
+	UART_EVENT_OUTPUT,
+	UART_EVENT_RX_ON,
+};
+typedef void (*uart_event_fn)(void *opaque, enum uart_event ev);
 
 struct uart16550 {
 	/*
@@ -193,11 +207,15 @@ struct uart16550 {
 	void *irq_opaque;
 	uart_room_fn room;
 	void *room_opaque;
+	uart_event_fn event;	/* milestones, for --trace-boot */
+	void *event_opaque;
+	bool said_output, said_rx;	/* each milestone is given once */
 };
 
 void uart_init(struct uart16550 *u, int out_fd, uart_irq_fn irq,
 	       void *irq_opaque);
 void uart_set_room_fn(struct uart16550 *u, uart_room_fn fn, void *opaque);
+void uart_set_event_fn(struct uart16550 *u, uart_event_fn fn, void *opaque);
 size_t uart_receive(struct uart16550 *u, const uint8_t *buf, size_t n);
 uint8_t uart_read(struct uart16550 *u, unsigned int reg);
 void uart_write(struct uart16550 *u, unsigned int reg, uint8_t val);

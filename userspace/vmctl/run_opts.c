@@ -77,6 +77,7 @@ enum {
 	OPT_FLAT,
 	OPT_INITRD,
 	OPT_NO_DEFAULT_CMDLINE,
+	OPT_TRACE_BOOT,
 };
 
 static const struct option run_options[] = {
@@ -88,6 +89,7 @@ static const struct option run_options[] = {
 	{ "flat",	 required_argument, NULL, OPT_FLAT },
 	{ "initrd",	 required_argument, NULL, OPT_INITRD },
 	{ "no-default-cmdline", no_argument, NULL, OPT_NO_DEFAULT_CMDLINE },
+	{ "trace-boot",	 no_argument,	    NULL, OPT_TRACE_BOOT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -133,6 +135,9 @@ static int run_parse_opt(int opt, const char *arg, struct run_opts *o,
 		return 0;
 	case OPT_TRACE_EXITS:
 		o->trace_exits = true;
+		return 0;
+	case OPT_TRACE_BOOT:
+		o->trace_boot = true;
 		return 0;
 	case OPT_FLAT:
 		if (parse_u64(arg, &val))

@@ -59,7 +59,7 @@ _vmctl()
 			;;
 		esac
 		if [[ $cur == -* ]]; then
-			_vmctl_offer '--mem --cpus --cmdline --no-default-cmdline --initrd --module --trace-exits --flat --help' "$cur"
+			_vmctl_offer '--mem --cpus --cmdline --no-default-cmdline --initrd --module --trace-exits --trace-boot --flat --help' "$cur"
 		else
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		fi

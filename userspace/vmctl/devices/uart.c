@@ -123,6 +123,23 @@ void uart_set_room_fn(struct uart16550 *u, uart_room_fn fn, void *opaque)
 	pthread_mutex_unlock(&u->lock);
 }
 
+void uart_set_event_fn(struct uart16550 *u, uart_event_fn fn, void *opaque)
+{
+	pthread_mutex_lock(&u->lock);
+	u->event = fn;
+	u->event_opaque = opaque;
+	pthread_mutex_unlock(&u->lock);
+}
+
+static void uart_event(struct uart16550 *u, enum uart_event ev, bool *said)
+{
+	if (*said)
+		return;
+	*said = true;
+	if (u->event)
+		u->event(u->event_opaque, ev);
+}
+
 static bool uart_fifo_on(const struct uart16550 *u)
 {
 	return u->fcr & UART_FCR_ENABLE;
@@ -261,6 +278,7 @@ static void uart_transmit(struct uart16550 *u, uint8_t c)
 		uart_rx_loop(u, c);
 		return;
 	}
+	uart_event(u, UART_EVENT_OUTPUT, &u->said_output);
 	/* Unbuffered, and a slow or closed stdout does not stop the guest. */
 	do {
 		n = write(u->out_fd, &c, 1);
@@ -296,6 +314,8 @@ static void uart_write_ier(struct uart16550 *u, uint8_t val)
 	uint8_t changed = (u->ier ^ val) & UART_IER_ETBEI;
 
 	u->ier = val & 0x0f;		/* bits 4-7 are always 0 */
+	if (u->ier & UART_IER_ERBFI)
+		uart_event(u, UART_EVENT_RX_ON, &u->said_rx);
 	/* The transmitter is always empty: the rising edge of ETBEI
 	 * reports it, the falling edge forgets it. */
 	if (changed)

@@ -54,13 +54,15 @@ static void test_parse(void)
 
 	check(!parse(&o, err, "k.elf", NULL) && o.mem_size == 128 * MiB &&
 	      o.cpus == 1 && !o.flat && !o.cmdline && !o.nr_modules &&
-	      !o.trace_exits && !strcmp(o.image, "k.elf"),
+	      !o.trace_exits && !o.trace_boot && !strcmp(o.image, "k.elf"),
 	      "parse: defaults: 128M, 1 CPU, the image");
 	check(!parse(&o, err, "--mem", "64M", "--cmdline", "a b", "--module",
-		     "m1", "--module=m2", "--trace-exits", "k", NULL) &&
+		     "m1", "--module=m2", "--trace-exits", "--trace-boot", "k",
+		     NULL) &&
 	      o.mem_size == 64 * MiB && !strcmp(o.cmdline, "a b") &&
 	      o.nr_modules == 2 && !strcmp(o.modules[1], "m2") &&
-	      o.trace_exits, "parse: every option, both spellings");
+	      o.trace_exits && o.trace_boot,
+	      "parse: every option, both spellings");
 	check(!parse(&o, err, "k", "--mem=1G", NULL) && o.mem_size == GiB &&
 	      !strcmp(o.image, "k"), "parse: options after the image");
 	check(!parse(&o, err, "--flat", "0x7c00", "boot.bin", NULL) &&

@@ -337,6 +337,46 @@ static size_t esc(struct term_escape *e, const char *in, char *out,
 				  (uint8_t *)out, cmds);
 }
 
+/* --trace-boot's milestones: each once, and only for what they mean. */
+static unsigned int ev_count[2];
+
+static void rec_event(void *opaque, enum uart_event ev)
+{
+	(void)opaque;
+	if (ev <= UART_EVENT_RX_ON)
+		ev_count[ev]++;
+}
+
+static void test_events(void)
+{
+	struct uart16550 u;
+	struct irq_rec r;
+
+	setup(&u, &r);
+	memset(ev_count, 0, sizeof(ev_count));
+	uart_set_event_fn(&u, rec_event, NULL);
+	/* Loopback traffic (the 8250 probe) is not output. */
+	uart_write(&u, MCR, 0x10);
+	uart_write(&u, THR, 'p');
+	uart_write(&u, MCR, 0x00);
+	check(ev_count[UART_EVENT_OUTPUT] == 0,
+	      "events: a byte sent in loopback is not console output");
+	uart_write(&u, THR, 'a');
+	uart_write(&u, THR, 'b');
+	check(ev_count[UART_EVENT_OUTPUT] == 1,
+	      "events: the first byte out is reported, once (%u)",
+	      ev_count[UART_EVENT_OUTPUT]);
+	uart_write(&u, IER, 0x02);
+	check(ev_count[UART_EVENT_RX_ON] == 0,
+	      "events: enabling THR empty alone is not opening for input");
+	uart_write(&u, IER, 0x03);
+	uart_write(&u, IER, 0x00);
+	uart_write(&u, IER, 0x01);
+	check(ev_count[UART_EVENT_RX_ON] == 1,
+	      "events: the first ERBFI is reported, once (%u)",
+	      ev_count[UART_EVENT_RX_ON]);
+}
+
 static void test_escape(void)
 {
 	struct term_escape e = { 0 };
@@ -576,6 +616,7 @@ int main(void)
 	test_fcr();
 	test_irq_line();
 	test_loopback();
+	test_events();
 	test_escape();
 	test_term_pipe();
 	test_term_tty();
