@@ -97,7 +97,7 @@ wait_for() {
 
 start=$(date +%s)
 mkfifo "$tmp/in" || exit 1
-"$vmctl" run --mem 256M --cmdline "quiet mvm.guest=check" \
+"$vmctl" run --mem 256M --trace-boot --cmdline "quiet mvm.guest=check" \
 	--initrd "$guest/initrd.gz" "$guest/vmlinuz" \
 	<"$tmp/in" >"$out" 2>"$err" &
 pid=$!
@@ -151,7 +151,8 @@ irq=$(fact irq4)
 result $? serial_irq4 "IRQ 4 count: ${irq:-none}"
 [ "$rc" = 0 ] && grep -qF "the guest powered off" "$err"
 result $? powered_off
-echo "# whole run $(( $(date +%s) - start )) s"
+echo "# whole run $(( $(date +%s) - start )) s; vmctl's --trace-boot said:"
+sed -n 's/^vmctl: boot: /#   /p' "$err"
 
 # refuse CASE MESSAGE ARGS...: status 1 and MESSAGE on stderr.
 refuse() {
