@@ -5,7 +5,8 @@
  *
  * The steps, each in its own file: parse the command line (run_opts.c),
  * read the image and modules (here, before any VM exists), build the VM
- * (vm.c), load the image with the loader its format calls for
+ * on the accelerator --accel names (accel.c: vm.c for /dev/minivmm, the
+ * default, accel_kvm.c for the host's KVM; every format runs on both), load the image with the loader its format calls for
  * (boot/flat.c, boot/elf.c, boot/multiboot.c, boot/linux.c), set the
  * registers, and run (vcpu_loop.c) with the devices of ioport.c, stdin
  * feeding the UART for as long as the guest runs (term.c).
@@ -284,14 +285,16 @@ int cmd_run(int argc, char **argv)
 	status = VMCTL_EXIT_ERROR;
 	/* A Linux kernel gets the in-kernel APICs; the older formats keep
 	 * the bare machine whose HLT ends the run. */
-	ret = vm_create(&vm, o.mem_size, im.format == RUN_LINUX);
+	ret = vm_create(&vm, o.accel == RUN_ACCEL_KVM ? &vm_accel_kvm :
+			&vm_accel_minivmm, o.mem_size,
+			im.format == RUN_LINUX);
 	if (ret) {
-		mvm_explain(-ret, vm.failed_op);
+		vm_explain(&vm, -ret);
 		goto out_free;
 	}
 	ret = vm_get_boot_state(&vm, &bs);
 	if (ret) {
-		mvm_explain(-ret, vm.failed_op);
+		vm_explain(&vm, -ret);
 		goto out_destroy;
 	}
 	ret = run_load(&vm, &o, &im, &bs);
@@ -302,13 +305,13 @@ int cmd_run(int argc, char **argv)
 	}
 	ret = vm_set_boot_state(&vm, &bs);
 	if (ret) {
-		mvm_explain(-ret, vm.failed_op);
+		vm_explain(&vm, -ret);
 		goto out_destroy;
 	}
 	if (o.trace_exits)
-		pr_err("starting %s (%s) in %s mode at 0x%llx", o.image,
+		pr_err("starting %s (%s) in %s mode at 0x%llx on %s", o.image,
 		       format_names[im.format], bs.mode,
-		       (unsigned long long)bs.regs.rip);
+		       (unsigned long long)bs.regs.rip, vm.accel->display);
 
 	machine_init(&mc, o.mem_size, o.cpus, STDOUT_FILENO);
 	vm_connect_irqs(&vm, &mc);
@@ -324,6 +327,9 @@ int cmd_run(int argc, char **argv)
 			strerror(-ret));
 	status = vcpu_loop(&vm, &mc, o.trace_exits);
 	term_stop(&term);
+	/* Before vm_destroy(): minivmm forgets a VM's counters with it. */
+	if (o.exit_stats)
+		vm_exit_stats(&vm, stderr);
 	if (o.trace_boot)
 		pr_err("boot: %.3f s: the guest ended", run_elapsed());
 out_destroy:

@@ -23,7 +23,7 @@ const struct vmctl_cmd vmctl_cmds[] = {
 	  "hardware is held by another hypervisor) it says why and how to fix it.\n"
 	  "\n"
 	  "Exit status: 0 when a VM could be created, 1 otherwise." },
-	{ "run", cmd_run, "vmctl run [--mem SIZE] [--cpus 1] [--cmdline STR] [--no-default-cmdline] [--initrd FILE] [--module FILE]... [--trace-exits] [--trace-boot] [--flat ADDR] IMAGE",
+	{ "run", cmd_run, "vmctl run [--accel minivmm|kvm] [--mem SIZE] [--cpus 1] [--cmdline STR] [--no-default-cmdline] [--initrd FILE] [--module FILE]... [--trace-exits] [--trace-boot] [--exit-stats] [--flat ADDR] IMAGE",
 	  "Boot a guest image in a new VM, its serial console on stdout/stdin.\n"
 	  "\n"
 	  "IMAGE is a Multiboot (v1) kernel, booted as GRUB boots it, a Linux\n"
@@ -44,6 +44,11 @@ const struct vmctl_cmd vmctl_cmds[] = {
 	  "  --trace-boot    say on stderr when the guest starts, first prints,\n"
 	  "                  opens its console (Linux: just before /init) and\n"
 	  "                  ends, in seconds from vmctl's start\n"
+	  "  --exit-stats    at the end, the guest's exits by kind on stderr:\n"
+	  "                  \"exits: KIND COUNT\" lines, then \"exits: total N\"\n"
+	  "  --accel ACCEL   what runs the guest: minivmm (/dev/minivmm, the\n"
+	  "                  default) or kvm (/dev/kvm, the host's KVM, for\n"
+	  "                  comparison: the same machine, loader and devices)\n"
 	  "  --flat ADDR     IMAGE is a flat binary to start at ADDR (below 1M)\n"
 	  "\n"
 	  "The guest sees a 16550A UART at 0x3f8 (COM1, IRQ 4), QEMU's debug-exit\n"

@@ -6,7 +6,9 @@
  * The loaders and the device models are pure: they work on a buffer that
  * stands for guest RAM and on register structs, and never touch
  * /dev/minivmm, so tests/run_test.c exercises them on any machine.  Only
- * vm.c issues ioctls and only vcpu_loop.c runs the guest.
+ * the accelerators issue ioctls (vm.c for /dev/minivmm, accel_kvm.c for
+ * /dev/kvm, both behind struct vm_accel) and only vcpu_loop.c runs the
+ * guest.
  *
  * Everything returns -errno (or a bool) and leaves printing to its caller,
  * except the device models' guest-visible output (the UART's stdout) and
@@ -20,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <linux/minivmm.h>
 
@@ -41,8 +44,16 @@
 #define RUN_DEFAULT_MEM		(128 * MiB)
 #define RUN_MAX_MODULES		16
 
+/* --accel: what runs the guest */
+enum run_accel {
+	RUN_ACCEL_MINIVMM,	/* /dev/minivmm, the default */
+	RUN_ACCEL_KVM,		/* /dev/kvm, the host's KVM, for comparison */
+};
+
 /* What "vmctl run" was asked to do (cmd_run.c parses it). */
 struct run_opts {
+	enum run_accel accel;
+	bool exit_stats;			/* --exit-stats */
 	uint64_t mem_size;
 	unsigned int cpus;
 	const char *cmdline;			/* NULL: none given */
@@ -407,29 +418,155 @@ size_t term_escape_filter(struct term_escape *e, const uint8_t *in, size_t n,
 int term_start(struct term *t, struct machine *mc, int in_fd, pthread_t vcpu);
 void term_stop(struct term *t);
 
-/* vm.c: the VM, its memory and its vCPU, through /dev/minivmm */
+/*
+ * An exit as vcpu_loop.c sees it, whichever accelerator ran the guest.  The
+ * accelerator fills it from its run page, reading each field there once;
+ * vcpu_loop.c checks it (the I/O data against the run page, the MMIO
+ * length) before use, for both.
+ */
+enum vm_exit_kind {
+	VM_EXIT_IO,
+	VM_EXIT_MMIO,
+	VM_EXIT_HLT,
+	VM_EXIT_SHUTDOWN,
+	VM_EXIT_FAIL_ENTRY,
+	VM_EXIT_INTERNAL_ERROR,
+	VM_EXIT_INTR,		/* RUN returned 0 with it: enter again */
+	VM_EXIT_UNKNOWN,	/* any other exit_reason */
+};
+
+#define VM_EXIT_INTERNAL_DATA	16
+
+struct vm_exit {
+	enum vm_exit_kind kind;
+	uint32_t reason;	/* the run page's exit_reason (KVM's numbers) */
+	union {
+		struct {
+			uint16_t port;
+			bool out;
+			uint8_t size;
+			uint32_t count;
+			uint64_t data_offset;	/* into the run page: unchecked */
+		} io;
+		struct {
+			uint64_t addr;
+			bool write;
+			uint32_t len;		/* unchecked */
+			uint8_t *data;		/* the run page's 8 bytes */
+		} mmio;
+		struct {
+			uint64_t reason;
+			uint32_t cpu;
+		} fail_entry;
+		struct {
+			uint32_t suberror;
+			uint32_t ndata;		/* unchecked */
+			uint64_t data[VM_EXIT_INTERNAL_DATA];
+		} internal;
+		struct {
+			uint64_t hardware_reason;
+		} unknown;
+	};
+};
+
+/* The guest's exits by kind, for --exit-stats. */
+#define VM_EXIT_STATS_MAX	64
+#define VM_EXIT_KIND_LEN	48
+
+struct vm_exit_stats {
+	uint64_t total;
+	unsigned int nr;
+	struct {
+		char kind[VM_EXIT_KIND_LEN];
+		uint64_t count;
+	} kinds[VM_EXIT_STATS_MAX];
+};
+
+/* accel.c, vm.c, accel_kvm.c: the VM, its memory and its vCPU */
+struct vm_accel;
+
 struct vm {
+	const struct vm_accel *accel;
 	int sys_fd, vm_fd, vcpu_fd;
-	struct minivmm_run *run;
+	void *run;		/* struct minivmm_run or struct kvm_run */
 	size_t run_size;
+	/* The run page's immediate_exit byte, for the signal handlers. */
+	volatile uint8_t *immediate_exit;
 	struct guest_mem mem;
-	bool irqchip;		/* the module emulates the APICs */
+	bool irqchip;		/* the kernel emulates the APICs */
 	const char *failed_op;	/* what the last -errno came from */
 };
 
-int vm_create(struct vm *vm, uint64_t mem_size, bool irqchip);
+/*
+ * An accelerator: the kernel interface that runs the guest.  Every
+ * function returns 0 or -errno with vm->failed_op naming the failed step;
+ * struct vm's fds and run page are the accelerator's own.  The generic
+ * vm_*() functions of accel.c call these; nothing else does.
+ */
+struct vm_accel {
+	const char *name;	/* --accel's word */
+	const char *display;	/* in messages: "minivmm", "KVM" */
+	const char *source;	/* what sent an exit: "the module", "KVM" */
+	/* Build the VM on vm->mem, already mapped by accel.c. */
+	int (*create)(struct vm *vm, bool irqchip);
+	/* Undo create(), in reverse; safe on a partly built VM. */
+	void (*destroy)(struct vm *vm);
+	int (*get_regs)(struct vm *vm, struct minivmm_regs *regs,
+			struct minivmm_sregs *sregs);
+	int (*set_regs)(struct vm *vm, const struct minivmm_regs *regs,
+			const struct minivmm_sregs *sregs);
+	/* Enter the guest: 0 with *exit filled, or -errno (-EINTR). */
+	int (*run)(struct vm *vm, struct vm_exit *exit);
+	void (*irq_line)(struct vm *vm, unsigned int gsi, bool level);
+	int (*guest_clock)(struct vm *vm, bool *intel, uint32_t *tsc_khz);
+	int (*exit_stats)(struct vm *vm, struct vm_exit_stats *st);
+	/* Say why @op failed with @err, and the fix when known. */
+	void (*explain)(int err, const char *op);
+};
+
+extern const struct vm_accel vm_accel_minivmm;	/* vm.c */
+extern const struct vm_accel vm_accel_kvm;	/* accel_kvm.c */
+
+/* accel.c: the generic side, dispatching to vm->accel */
+int vm_create(struct vm *vm, const struct vm_accel *accel, uint64_t mem_size,
+	      bool irqchip);
+void vm_destroy(struct vm *vm);
+void vm_explain(const struct vm *vm, int err);
 void vm_connect_irqs(struct vm *vm, struct machine *mc);
 int vm_guest_clock(struct vm *vm, bool *intel, uint32_t *tsc_khz);
-void vm_destroy(struct vm *vm);
 int vm_get_boot_state(struct vm *vm, struct boot_state *bs);
 int vm_set_boot_state(struct vm *vm, const struct boot_state *bs);
 int vm_get_regs(struct vm *vm, struct minivmm_regs *regs,
 		struct minivmm_sregs *sregs);
+int vm_run(struct vm *vm, struct vm_exit *exit);
+int vm_exit_stats(struct vm *vm, FILE *out);
+void vm_exit_stats_print(const struct vm_exit_stats *st, FILE *out);
+int vm_exit_stats_add(struct vm_exit_stats *st, const char *kind,
+		      uint64_t count);
+void vm_exit_from_mvm_run(struct minivmm_run *run, struct vm_exit *exit);
+
+/* kvm_abi.c: KVM's structs to and from minivmm's, KVM's binary stats */
+struct kvm_regs;
+struct kvm_sregs;
+struct kvm_cpuid2;
+struct kvm_run;
+
+#define KVM_PV_LEAF_FIRST	0x40000000u
+#define KVM_PV_LEAF_LAST	0x400000ffu
+
+void kvm_regs_from_mvm(struct kvm_regs *k, const struct minivmm_regs *m);
+void kvm_regs_to_mvm(struct minivmm_regs *m, const struct kvm_regs *k);
+void kvm_sregs_from_mvm(struct kvm_sregs *k, const struct minivmm_sregs *m);
+void kvm_sregs_to_mvm(struct minivmm_sregs *m, const struct kvm_sregs *k);
+void kvm_cpuid_filter(struct kvm_cpuid2 *c, bool tsc_deadline);
+void kvm_exit_from_run(struct kvm_run *run, struct vm_exit *exit);
+int kvm_stats_parse(const void *buf, size_t len, struct vm_exit_stats *st);
 
 /* vcpu_loop.c: run the guest and service its exits */
 /*
- * Sent to the vCPU thread to make it leave MINIVMM_RUN after another
- * thread's machine_request_stop(); the handler sets run->immediate_exit.
+ * Sent to the vCPU thread to make it leave MINIVMM_RUN (KVM_RUN) after
+ * another thread's machine_request_stop(); the handler sets the run page's
+ * immediate_exit.
  */
 #define VCPU_KICK_SIGNAL	SIGUSR1
 

@@ -78,6 +78,8 @@ enum {
 	OPT_INITRD,
 	OPT_NO_DEFAULT_CMDLINE,
 	OPT_TRACE_BOOT,
+	OPT_ACCEL,
+	OPT_EXIT_STATS,
 };
 
 static const struct option run_options[] = {
@@ -90,6 +92,8 @@ static const struct option run_options[] = {
 	{ "initrd",	 required_argument, NULL, OPT_INITRD },
 	{ "no-default-cmdline", no_argument, NULL, OPT_NO_DEFAULT_CMDLINE },
 	{ "trace-boot",	 no_argument,	    NULL, OPT_TRACE_BOOT },
+	{ "accel",	 required_argument, NULL, OPT_ACCEL },
+	{ "exit-stats",	 no_argument,	    NULL, OPT_EXIT_STATS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -138,6 +142,17 @@ static int run_parse_opt(int opt, const char *arg, struct run_opts *o,
 		return 0;
 	case OPT_TRACE_BOOT:
 		o->trace_boot = true;
+		return 0;
+	case OPT_ACCEL:
+		if (!strcmp(arg, "minivmm"))
+			o->accel = RUN_ACCEL_MINIVMM;
+		else if (!strcmp(arg, "kvm"))
+			o->accel = RUN_ACCEL_KVM;
+		else
+			return ERR("--accel: '%s' is not an accelerator (minivmm or kvm)", arg);
+		return 0;
+	case OPT_EXIT_STATS:
+		o->exit_stats = true;
 		return 0;
 	case OPT_FLAT:
 		if (parse_u64(arg, &val))

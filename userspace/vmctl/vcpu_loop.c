@@ -2,9 +2,12 @@
 /*
  * vcpu_loop.c: run the vCPU and service its exits, until the guest ends.
  *
- * One switch on run->exit_reason calls one helper per exit; each returns
- * 1 to enter the guest again or 0 to stop with *status set (the same
- * contract the module's exit handlers have).  How a run ends:
+ * The same loop serves both accelerators: each fills a struct vm_exit from
+ * its own run page (vm.c for minivmm, accel_kvm.c for KVM) and the checks
+ * below apply to both.  One switch on the exit's kind calls one helper per
+ * exit; each returns 1 to enter the guest again or 0 to stop with *status
+ * set (the same contract the module's exit handlers have).  How a run
+ * ends:
  *
  *   write v to port 0xf4        status (v << 1) | 1       (devices/debug_exit.c)
  *   HLT                         0, "the guest halted"
@@ -21,22 +24,24 @@
  * term.c) must end a RUN that may be asleep in the kernel, in an in-kernel
  * HLT: that thread sends VCPU_KICK_SIGNAL to the vCPU thread, whose
  * handler sets immediate_exit as SIGINT's does, so RUN returns -EINTR and
- * the loop sees the request.  term_start() installs a no-op handler for
- * it first, so a kick before vcpu_loop() takes the signal over cannot
- * kill vmctl (the loop checks mc->stop before its first RUN).
+ * the loop sees the request (both run pages have the byte, with the same
+ * meaning).  term_start() installs a no-op handler for it first, so a
+ * kick before vcpu_loop() takes the signal over cannot kill vmctl (the
+ * loop checks mc->stop before its first RUN).
  *
  * HLT ends the run whatever RFLAGS.IF says: minivmm injects no interrupts
  * yet and vmctl has no timer or device that could raise one, so a halted
  * vCPU would sleep forever (kvmtool, with no interrupt source, ends its
  * VM the same way).
  *
- * The run page is shared with the kernel; each field is read once into a
- * local and the I/O data is bounds-checked against the page before use.
+ * The run page is shared with the kernel; the accelerator reads each field
+ * once into the struct vm_exit and the I/O data is bounds-checked against
+ * the page here before use.
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "vmctl.h"
 #include "run.h"
@@ -49,7 +54,7 @@ struct vcpu_ctx {
 };
 
 static volatile sig_atomic_t stop_signal;
-static struct minivmm_run *volatile signal_run;
+static volatile uint8_t *volatile signal_immediate_exit;
 
 /*
  * A signal arriving just before RUN must still stop it: immediate_exit
@@ -57,22 +62,24 @@ static struct minivmm_run *volatile signal_run;
  */
 static void vcpu_on_signal(int sig)
 {
+	volatile uint8_t *ie = signal_immediate_exit;
+
 	stop_signal = sig;
-	if (signal_run)
-		signal_run->immediate_exit = 1;
+	if (ie)
+		*ie = 1;
 }
 
 /* A kick: leave RUN, and let the loop look at mc->stop. */
 static void vcpu_on_kick(int sig)
 {
-	struct minivmm_run *run = signal_run;
+	volatile uint8_t *ie = signal_immediate_exit;
 
 	(void)sig;
-	if (run)
-		run->immediate_exit = 1;
+	if (ie)
+		*ie = 1;
 }
 
-static int vcpu_catch_signals(struct minivmm_run *run)
+static int vcpu_catch_signals(volatile uint8_t *immediate_exit)
 {
 	struct sigaction sa;
 
@@ -80,7 +87,7 @@ static int vcpu_catch_signals(struct minivmm_run *run)
 	sa.sa_handler = vcpu_on_signal;
 	/* No SA_RESTART: RUN must come back with -EINTR. */
 	sigemptyset(&sa.sa_mask);
-	signal_run = run;
+	signal_immediate_exit = immediate_exit;
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
 		return -errno;
 	sa.sa_handler = vcpu_on_kick;
@@ -89,6 +96,7 @@ static int vcpu_catch_signals(struct minivmm_run *run)
 	return 0;
 }
 
+/* Both run pages number their exits as KVM does (accel_kvm.c checks). */
 static const char *exit_name(uint32_t reason)
 {
 	switch (reason) {
@@ -146,32 +154,32 @@ void vcpu_dump_regs(struct vm *vm)
 	       (unsigned long long)s.idt.base, s.idt.limit);
 }
 
-static int vcpu_exit_io(struct vcpu_ctx *c, struct minivmm_run *run)
+static int vcpu_exit_io(struct vcpu_ctx *c, const struct vm_exit *e)
 {
-	uint8_t dir = run->io.direction, size = run->io.size;
-	uint16_t port = run->io.port;
-	uint32_t count = run->io.count;
-	uint64_t off = run->io.data_offset;
-	uint8_t *data = (uint8_t *)run + off;
+	uint8_t size = e->io.size;
+	uint16_t port = e->io.port;
+	uint32_t count = e->io.count;
+	uint64_t off = e->io.data_offset;
+	uint8_t *data;
 	uint32_t first = 0;
 	uint32_t i;
 
 	if ((size != 1 && size != 2 && size != 4) || !count ||
 	    off > c->vm->run_size ||
 	    (uint64_t)count * size > c->vm->run_size - off) {
-		pr_err("malformed I/O exit from the module: port 0x%x size %u count %u offset %llu",
-		       port, size, count, (unsigned long long)off);
+		pr_err("malformed I/O exit from %s: port 0x%x size %u count %u offset %llu",
+		       c->vm->accel->source, port, size, count,
+		       (unsigned long long)off);
 		c->status = VMCTL_EXIT_ERROR;
 		return 0;
 	}
+	data = (uint8_t *)c->vm->run + off;
 	for (i = 0; i < count; i++)
-		machine_pio(c->mc, port, dir == MINIVMM_EXIT_IO_OUT,
-			    data + i * size, size);
+		machine_pio(c->mc, port, e->io.out, data + i * size, size);
 	if (c->trace) {
 		memcpy(&first, data, size);
 		pr_err("exit IO %s port 0x%x size %u count %u value 0x%x",
-		       dir == MINIVMM_EXIT_IO_OUT ? "out" : "in", port, size,
-		       count, first);
+		       e->io.out ? "out" : "in", port, size, count, first);
 	}
 	if (c->mc->debug_exit.requested) {
 		c->status = c->mc->debug_exit.status;
@@ -180,23 +188,23 @@ static int vcpu_exit_io(struct vcpu_ctx *c, struct minivmm_run *run)
 	return 1;
 }
 
-static int vcpu_exit_mmio(struct vcpu_ctx *c, struct minivmm_run *run)
+static int vcpu_exit_mmio(struct vcpu_ctx *c, const struct vm_exit *e)
 {
-	uint64_t addr = run->mmio.phys_addr, val = 0;
-	uint32_t len = run->mmio.len;
-	bool write = run->mmio.is_write;
+	uint64_t addr = e->mmio.addr, val = 0;
+	uint32_t len = e->mmio.len;
+	bool write = e->mmio.write;
 	uint8_t data[8];
 
 	if (!len || len > sizeof(data)) {
-		pr_err("malformed MMIO exit from the module: address 0x%llx length %u",
-		       (unsigned long long)addr, len);
+		pr_err("malformed MMIO exit from %s: address 0x%llx length %u",
+		       c->vm->accel->source, (unsigned long long)addr, len);
 		c->status = VMCTL_EXIT_ERROR;
 		return 0;
 	}
-	memcpy(data, run->mmio.data, len);
+	memcpy(data, e->mmio.data, len);
 	machine_mmio(c->mc, addr, write, data, len);
 	if (!write)
-		memcpy(run->mmio.data, data, len);
+		memcpy(e->mmio.data, data, len);
 	if (c->trace) {
 		memcpy(&val, data, len);
 		pr_err("exit MMIO %s addr 0x%llx size %u value 0x%llx",
@@ -206,12 +214,11 @@ static int vcpu_exit_mmio(struct vcpu_ctx *c, struct minivmm_run *run)
 	return 1;
 }
 
-static int vcpu_exit_hlt(struct vcpu_ctx *c, struct minivmm_run *run)
+static int vcpu_exit_hlt(struct vcpu_ctx *c)
 {
 	struct minivmm_sregs s;
 	struct minivmm_regs r;
 
-	(void)run;
 	if (!vm_get_regs(c->vm, &r, &s))
 		pr_err("the guest halted at rip 0x%llx", (unsigned long long)r.rip);
 	else
@@ -220,44 +227,39 @@ static int vcpu_exit_hlt(struct vcpu_ctx *c, struct minivmm_run *run)
 	return 0;
 }
 
-static int vcpu_exit_shutdown(struct vcpu_ctx *c, struct minivmm_run *run)
+static int vcpu_exit_shutdown(struct vcpu_ctx *c)
 {
-	(void)run;
 	pr_err("the guest shut down (triple fault: an exception it could not handle)");
 	vcpu_dump_regs(c->vm);
 	c->status = VMCTL_EXIT_GUEST_FAULT;
 	return 0;
 }
 
-static int vcpu_exit_fail_entry(struct vcpu_ctx *c, struct minivmm_run *run)
+static int vcpu_exit_fail_entry(struct vcpu_ctx *c, const struct vm_exit *e)
 {
-	uint64_t reason = run->fail_entry.hardware_entry_failure_reason;
-	uint32_t cpu = run->fail_entry.cpu;
-
 	pr_err("the CPU refused to enter the guest (FAIL_ENTRY): hardware reason 0x%llx on CPU %u",
-	       (unsigned long long)reason, cpu);
+	       (unsigned long long)e->fail_entry.reason, e->fail_entry.cpu);
 	vcpu_dump_regs(c->vm);
 	c->status = VMCTL_EXIT_GUEST_FAULT;
 	return 0;
 }
 
 static int vcpu_exit_internal_error(struct vcpu_ctx *c,
-				    struct minivmm_run *run)
+				    const struct vm_exit *e)
 {
-	uint32_t suberror = run->internal.suberror;
-	uint32_t ndata = run->internal.ndata, i;
-	uint64_t data[ARRAY_SIZE(run->internal.data)];
-	char line[ARRAY_SIZE(data) * 20], *p = line;
+	uint32_t suberror = e->internal.suberror;
+	uint32_t ndata = e->internal.ndata, i;
+	char line[VM_EXIT_INTERNAL_DATA * 20], *p = line;
 
-	if (ndata > ARRAY_SIZE(data))
-		ndata = ARRAY_SIZE(data);
-	memcpy(data, run->internal.data, sizeof(data));
+	/* KVM's and minivmm's suberror numbers are the same. */
+	if (ndata > VM_EXIT_INTERNAL_DATA)
+		ndata = VM_EXIT_INTERNAL_DATA;
 	line[0] = '\0';
 	for (i = 0; i < ndata; i++)
 		p += snprintf(p, line + sizeof(line) - p, " 0x%llx",
-			      (unsigned long long)data[i]);
-	pr_err("minivmm could not handle the guest (INTERNAL_ERROR %u%s)%s%s",
-	       suberror,
+			      (unsigned long long)e->internal.data[i]);
+	pr_err("%s could not handle the guest (INTERNAL_ERROR %u%s)%s%s",
+	       c->vm->accel->display, suberror,
 	       suberror == MINIVMM_INTERNAL_ERROR_EMULATION ? ", emulation" :
 	       suberror == MINIVMM_INTERNAL_ERROR_UNHANDLED_EXIT ?
 	       ", unhandled exit" :
@@ -268,12 +270,11 @@ static int vcpu_exit_internal_error(struct vcpu_ctx *c,
 	return 0;
 }
 
-static int vcpu_exit_unknown(struct vcpu_ctx *c, struct minivmm_run *run,
-			     uint32_t reason)
+static int vcpu_exit_unknown(struct vcpu_ctx *c, const struct vm_exit *e)
 {
 	pr_err("unexpected exit reason %u (%s), hardware reason 0x%llx",
-	       reason, exit_name(reason),
-	       (unsigned long long)run->hw.hardware_exit_reason);
+	       e->reason, exit_name(e->reason),
+	       (unsigned long long)e->unknown.hardware_reason);
 	vcpu_dump_regs(c->vm);
 	c->status = VMCTL_EXIT_GUEST_FAULT;
 	return 0;
@@ -313,11 +314,10 @@ static int vcpu_machine_stop(struct vcpu_ctx *c)
 int vcpu_loop(struct vm *vm, struct machine *mc, bool trace)
 {
 	struct vcpu_ctx c = { .vm = vm, .mc = mc, .trace = trace };
-	struct minivmm_run *run = vm->run;
-	uint32_t reason;
+	struct vm_exit e;
 	int ret, cont = 1;
 
-	ret = vcpu_catch_signals(run);
+	ret = vcpu_catch_signals(vm->immediate_exit);
 	if (ret) {
 		pr_err("cannot catch SIGINT, SIGTERM and SIGUSR1: %s",
 		       strerror(-ret));
@@ -327,50 +327,49 @@ int vcpu_loop(struct vm *vm, struct machine *mc, bool trace)
 	do {
 		if (stop_signal || !vcpu_machine_stop(&c))
 			break;
-		ret = ioctl(vm->vcpu_fd, MINIVMM_RUN, 0);
+		ret = vm_run(vm, &e);
 		if (ret < 0) {
-			if (errno == EINTR) {
+			if (ret == -EINTR) {
 				/* A kick or a signal vmctl does not stop
 				 * for: the loop's top decides. */
-				run->immediate_exit = 0;
+				*vm->immediate_exit = 0;
 				cont = 1;
 				continue;
 			}
-			pr_err("MINIVMM_RUN: %s", strerror(errno));
+			pr_err("%s: %s", vm->failed_op, strerror(-ret));
 			vcpu_dump_regs(vm);
 			return VMCTL_EXIT_ERROR;
 		}
 
-		reason = run->exit_reason;
-		if (trace && reason != MINIVMM_EXIT_IO &&
-		    reason != MINIVMM_EXIT_MMIO)
-			pr_err("exit %s", exit_name(reason));
+		if (trace && e.kind != VM_EXIT_IO && e.kind != VM_EXIT_MMIO)
+			pr_err("exit %s", exit_name(e.reason));
 
-		switch (reason) {
-		case MINIVMM_EXIT_IO:
-			cont = vcpu_exit_io(&c, run);
+		switch (e.kind) {
+		case VM_EXIT_IO:
+			cont = vcpu_exit_io(&c, &e);
 			break;
-		case MINIVMM_EXIT_MMIO:
-			cont = vcpu_exit_mmio(&c, run);
+		case VM_EXIT_MMIO:
+			cont = vcpu_exit_mmio(&c, &e);
 			break;
-		case MINIVMM_EXIT_HLT:
-			cont = vcpu_exit_hlt(&c, run);
+		case VM_EXIT_HLT:
+			cont = vcpu_exit_hlt(&c);
 			break;
-		case MINIVMM_EXIT_SHUTDOWN:
-			cont = vcpu_exit_shutdown(&c, run);
+		case VM_EXIT_SHUTDOWN:
+			cont = vcpu_exit_shutdown(&c);
 			break;
-		case MINIVMM_EXIT_FAIL_ENTRY:
-			cont = vcpu_exit_fail_entry(&c, run);
+		case VM_EXIT_FAIL_ENTRY:
+			cont = vcpu_exit_fail_entry(&c, &e);
 			break;
-		case MINIVMM_EXIT_INTERNAL_ERROR:
-			cont = vcpu_exit_internal_error(&c, run);
+		case VM_EXIT_INTERNAL_ERROR:
+			cont = vcpu_exit_internal_error(&c, &e);
 			break;
-		case MINIVMM_EXIT_INTR:
+		case VM_EXIT_INTR:
 			/* RUN returned 0 with it: treat as a plain re-entry. */
 			cont = 1;
 			break;
+		case VM_EXIT_UNKNOWN:
 		default:
-			cont = vcpu_exit_unknown(&c, run, reason);
+			cont = vcpu_exit_unknown(&c, &e);
 			break;
 		}
 		/* The exit's own ending (HLT, debug exit, a fault) wins. */
@@ -378,7 +377,7 @@ int vcpu_loop(struct vm *vm, struct machine *mc, bool trace)
 			cont = vcpu_machine_stop(&c);
 	} while (cont);
 
-	signal_run = NULL;
+	signal_immediate_exit = NULL;
 	if (stop_signal) {
 		pr_err("stopped by signal %d (%s)", (int)stop_signal,
 		       strsignal(stop_signal));

@@ -1,18 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vm.c: the VM vmctl run drives, built from /dev/minivmm in the order the
- * ABI wants it (Documentation/api.rst): system fd, VM fd, guest memory,
- * vCPU fd, run page.
- *
- * Guest RAM is anonymous private memory mapped with MAP_NORESERVE: a guest
- * given 4 GiB that touches 10 MiB costs 10 MiB, as with any VMM.  It is one
- * mapping; with more than 3 GiB it is split over two slots around the
- * [3 GiB, 4 GiB) hole (guest_mem.c).
+ * vm.c: the minivmm accelerator (struct vm_accel, run.h): the VM vmctl run
+ * drives, built from /dev/minivmm in the order the ABI wants it
+ * (Documentation/api.rst): system fd, VM fd, guest memory (mapped by
+ * accel.c), irqchip, vCPU fd, run page.  accel_kvm.c is its twin on
+ * /dev/kvm.
  *
  * Each function returns 0 or -errno and names the failed step in
  * vm->failed_op, for cmd_run.c to hand to mvm_explain().
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -20,6 +18,7 @@
 #include <unistd.h>
 
 #include "vmctl.h"
+#include "nl.h"
 #include "run.h"
 
 static int vm_ioctl(struct vm *vm, int fd, unsigned long req, void *arg,
@@ -49,13 +48,11 @@ static int vm_set_slot(struct vm *vm, uint32_t slot, uint64_t gpa,
 }
 
 /*
- * A device's interrupt line (machine_set_irq()): one I/O APIC pin.  It may
- * be called from any thread; the module serialises the I/O APIC itself.
+ * A device's interrupt line: one I/O APIC pin (accel.c's vm_irq_line()).
  * A failure cannot be given back to the device, so it is said once.
  */
-static void vm_irq_line(void *opaque, unsigned int gsi, bool level)
+static void mvm_irq_line(struct vm *vm, unsigned int gsi, bool level)
 {
-	struct vm *vm = opaque;
 	struct minivmm_irq_level l = { .irq = gsi, .level = level };
 	static bool said;
 
@@ -66,28 +63,17 @@ static void vm_irq_line(void *opaque, unsigned int gsi, bool level)
 	}
 }
 
-void vm_connect_irqs(struct vm *vm, struct machine *mc)
-{
-	if (!vm->irqchip)
-		return;
-	mc->irq = vm_irq_line;
-	mc->irq_opaque = vm;
-}
-
 /*
- * Open /dev/minivmm and build a VM with @mem_size bytes of RAM and one
- * vCPU, with the in-kernel local APIC and I/O APIC when @irqchip (before
- * the vCPU: MINIVMM_CREATE_IRQCHIP refuses a VM that has one).  On
- * failure everything done so far is undone.
+ * Open /dev/minivmm and build a VM on vm->mem with one vCPU, with the
+ * in-kernel local APIC and I/O APIC when @irqchip (before the vCPU:
+ * MINIVMM_CREATE_IRQCHIP refuses a VM that has one).  accel.c's
+ * vm_create() undoes what was done on failure.
  */
-int vm_create(struct vm *vm, uint64_t mem_size, bool irqchip)
+static int mvm_create(struct vm *vm, bool irqchip)
 {
 	struct guest_mem *m = &vm->mem;
-	void *host;
+	struct minivmm_run *run;
 	int ret;
-
-	memset(vm, 0, sizeof(*vm));
-	vm->sys_fd = vm->vm_fd = vm->vcpu_fd = -1;
 
 	ret = mvm_open_dev();
 	if (ret < 0) {
@@ -98,7 +84,7 @@ int vm_create(struct vm *vm, uint64_t mem_size, bool irqchip)
 	ret = vm_ioctl(vm, vm->sys_fd, MINIVMM_GET_API_VERSION, NULL,
 		       MVM_OP_GET_API_VERSION);
 	if (ret < 0)
-		goto err_destroy;
+		return ret;
 	if (ret != MINIVMM_API_VERSION)
 		pr_warn("the module speaks API %d but vmctl was built for API %d; build both from the same tree",
 			ret, MINIVMM_API_VERSION);
@@ -106,62 +92,49 @@ int vm_create(struct vm *vm, uint64_t mem_size, bool irqchip)
 	ret = mvm_create_vm(vm->sys_fd);
 	if (ret < 0) {
 		vm->failed_op = MVM_OP_CREATE_VM;
-		goto err_destroy;
+		return ret;
 	}
 	vm->vm_fd = ret;
 
-	host = mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (host == MAP_FAILED) {
-		vm->failed_op = "mmap of guest RAM";
-		ret = -errno;
-		goto err_destroy;
-	}
-	gmem_init(m, host, mem_size);
 	ret = vm_set_slot(vm, 0, 0, m->low_size, m->host);
 	if (!ret && m->size > m->low_size)
 		ret = vm_set_slot(vm, 1, GMEM_HIGH_START, m->size - m->low_size,
 				  m->host + m->low_size);
 	if (ret)
-		goto err_destroy;
+		return ret;
 
 	if (irqchip) {
 		ret = vm_ioctl(vm, vm->vm_fd, MINIVMM_CREATE_IRQCHIP, NULL,
 			       "MINIVMM_CREATE_IRQCHIP");
 		if (ret < 0)
-			goto err_destroy;
+			return ret;
 		vm->irqchip = true;
 	}
 
 	ret = vm_ioctl(vm, vm->vm_fd, MINIVMM_CREATE_VCPU, (void *)0,
 		       "MINIVMM_CREATE_VCPU");
 	if (ret < 0)
-		goto err_destroy;
+		return ret;
 	vm->vcpu_fd = ret;
 
 	ret = vm_ioctl(vm, vm->vm_fd, MINIVMM_GET_VCPU_MMAP_SIZE, NULL,
 		       "MINIVMM_GET_VCPU_MMAP_SIZE");
 	if (ret < 0)
-		goto err_destroy;
+		return ret;
 	if ((size_t)ret < sizeof(struct minivmm_run)) {
 		vm->failed_op = "MINIVMM_GET_VCPU_MMAP_SIZE";
-		ret = -EPROTO;
-		goto err_destroy;
+		return -EPROTO;
 	}
 	vm->run_size = ret;
-	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       vm->vcpu_fd, 0);
-	if (vm->run == MAP_FAILED) {
-		vm->run = NULL;
+	run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   vm->vcpu_fd, 0);
+	if (run == MAP_FAILED) {
 		vm->failed_op = "mmap of the vCPU run page";
-		ret = -errno;
-		goto err_destroy;
+		return -errno;
 	}
+	vm->run = run;
+	vm->immediate_exit = &run->immediate_exit;
 	return 0;
-
-err_destroy:
-	vm_destroy(vm);
-	return ret;
 }
 
 /*
@@ -170,7 +143,7 @@ err_destroy:
  * know it).  The guest sees the supported table (vmctl sets no CPUID of
  * its own), so that is the table read here.
  */
-int vm_guest_clock(struct vm *vm, bool *intel, uint32_t *tsc_khz)
+static int mvm_guest_clock(struct vm *vm, bool *intel, uint32_t *tsc_khz)
 {
 	struct minivmm_cpuid2 *c;
 	uint32_t i, nent = MINIVMM_MAX_CPUID_ENTRIES;
@@ -198,8 +171,8 @@ int vm_guest_clock(struct vm *vm, bool *intel, uint32_t *tsc_khz)
 	return ret < 0 ? ret : 0;
 }
 
-/* Undo vm_create(), in reverse; safe on a partly built VM. */
-void vm_destroy(struct vm *vm)
+/* Undo mvm_create(), in reverse; safe on a partly built VM. */
+static void mvm_destroy(struct vm *vm)
 {
 	if (vm->run)
 		munmap(vm->run, vm->run_size);
@@ -207,38 +180,30 @@ void vm_destroy(struct vm *vm)
 		close(vm->vcpu_fd);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
-	if (vm->mem.host)
-		munmap(vm->mem.host, vm->mem.size);
 	if (vm->sys_fd >= 0)
 		close(vm->sys_fd);
 	vm->run = NULL;
-	vm->mem.host = NULL;
 	vm->sys_fd = vm->vm_fd = vm->vcpu_fd = -1;
 }
 
-/* The vCPU's reset state, for a loader to start from. */
-int vm_get_boot_state(struct vm *vm, struct boot_state *bs)
+static int mvm_set_regs(struct vm *vm, const struct minivmm_regs *regs,
+			const struct minivmm_sregs *sregs)
 {
-	return vm_get_regs(vm, &bs->regs, &bs->sregs);
-}
-
-int vm_set_boot_state(struct vm *vm, const struct boot_state *bs)
-{
-	struct minivmm_sregs sregs = bs->sregs;
-	struct minivmm_regs regs = bs->regs;
+	struct minivmm_sregs s = *sregs;
+	struct minivmm_regs r = *regs;
 	int ret;
 
-	ret = vm_ioctl(vm, vm->vcpu_fd, MINIVMM_SET_SREGS, &sregs,
+	ret = vm_ioctl(vm, vm->vcpu_fd, MINIVMM_SET_SREGS, &s,
 		       "MINIVMM_SET_SREGS");
 	if (ret < 0)
 		return ret;
-	ret = vm_ioctl(vm, vm->vcpu_fd, MINIVMM_SET_REGS, &regs,
+	ret = vm_ioctl(vm, vm->vcpu_fd, MINIVMM_SET_REGS, &r,
 		       "MINIVMM_SET_REGS");
 	return ret < 0 ? ret : 0;
 }
 
-int vm_get_regs(struct vm *vm, struct minivmm_regs *regs,
-		struct minivmm_sregs *sregs)
+static int mvm_get_regs(struct vm *vm, struct minivmm_regs *regs,
+			struct minivmm_sregs *sregs)
 {
 	int ret;
 
@@ -250,3 +215,69 @@ int vm_get_regs(struct vm *vm, struct minivmm_regs *regs,
 		       "MINIVMM_GET_SREGS");
 	return ret < 0 ? ret : 0;
 }
+
+static int mvm_run(struct vm *vm, struct vm_exit *exit)
+{
+	if (ioctl(vm->vcpu_fd, MINIVMM_RUN, 0) < 0) {
+		vm->failed_op = "MINIVMM_RUN";
+		return -errno;
+	}
+	vm_exit_from_mvm_run(vm->run, exit);
+	return 0;
+}
+
+/*
+ * This VM's exits by kind, from the netlink family (what "vmctl stats"
+ * prints): the VM is the one this process created, the only one it has.
+ */
+static int mvm_exit_stats(struct vm *vm, struct vm_exit_stats *out)
+{
+	struct vmctl_vm_info *vms = NULL;
+	struct vmctl_stats st;
+	struct vmctl_nl nl;
+	uint32_t id = 0;
+	unsigned int i;
+	size_t n = 0, j, found = 0;
+	int ret;
+
+	vm->failed_op = "the minivmm netlink family";
+	ret = vmctl_nl_open(&nl);
+	if (ret)
+		return ret;
+	ret = vmctl_nl_list(&nl, &vms, &n);
+	for (j = 0; !ret && j < n; j++) {
+		if (vms[j].pid != (uint32_t)getpid())
+			continue;
+		id = vms[j].id;
+		found++;
+	}
+	free(vms);
+	if (!ret && found != 1)
+		ret = -ESRCH;
+	if (!ret)
+		ret = vmctl_nl_stats(&nl, id, -1, &st);
+	vmctl_nl_close(&nl);
+	if (ret)
+		return ret;
+	for (i = 0; i <= MINIVMM_A_EXIT_KIND_MAX; i++)
+		if (vmctl_exit_kind_name(i))
+			vm_exit_stats_add(out, vmctl_exit_kind_name(i),
+					  st.kind[i]);
+	out->total = st.exits;
+	return 0;
+}
+
+const struct vm_accel vm_accel_minivmm = {
+	.name		= "minivmm",
+	.display	= "minivmm",
+	.source		= "the module",
+	.create		= mvm_create,
+	.destroy	= mvm_destroy,
+	.get_regs	= mvm_get_regs,
+	.set_regs	= mvm_set_regs,
+	.run		= mvm_run,
+	.irq_line	= mvm_irq_line,
+	.guest_clock	= mvm_guest_clock,
+	.exit_stats	= mvm_exit_stats,
+	.explain	= mvm_explain,
+};
