@@ -57,9 +57,13 @@ _vmctl()
 		--mem | --cpus | --cmdline | --flat)
 			return 0
 			;;
+		--accel)
+			_vmctl_offer 'minivmm kvm' "$cur"
+			return 0
+			;;
 		esac
 		if [[ $cur == -* ]]; then
-			_vmctl_offer '--mem --cpus --cmdline --no-default-cmdline --initrd --module --trace-exits --trace-boot --flat --help' "$cur"
+			_vmctl_offer '--accel --mem --cpus --cmdline --no-default-cmdline --initrd --module --trace-exits --trace-boot --exit-stats --flat --help' "$cur"
 		else
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		fi
