@@ -40,6 +40,7 @@ guest_mem_test:240
 hardening_test:300
 vmctl_run_test.sh:600
 linux_boot_test.sh:600
+linux_boot_bench.sh:900
 netlink_test:300
 netlink_scope_test:300
 irq_test:780

@@ -10,6 +10,8 @@
 #                    lines (linux_boot_test.sh), then "mvm-guest: ready" and
 #                    a shell on the serial console; power off when it ends
 #   mvm.guest=shell  the same shell, without the checks (make shell, demo)
+#   mvm.guest=bench  say "mvm-guest: init=SECONDS" and power off at once
+#                    (linux_boot_bench.sh: boot time to /init)
 #
 # The shell reads the serial console, so whatever vmctl's stdin gives is
 # typed into it; "poweroff -f" or the end of its input ends the guest.
@@ -37,6 +39,11 @@ say() {
 uptime_s() {
 	cut -d' ' -f1 /proc/uptime
 }
+
+if [ "$mode" = bench ]; then
+	say "init=$(uptime_s)"
+	poweroff -f
+fi
 
 if [ "$mode" = check ]; then
 	say "init=$(uptime_s)"
