@@ -68,13 +68,13 @@ bench() {
 		rc=$?
 		at=$(sed -n 's/^vmctl: boot: \([0-9.]*\) s: console opened.*/\1/p' "$err")
 		own=$(sed -n 's/^mvm-guest: init=\([0-9.]*\).*/\1/p' "$out")
-		total=$(sed -n 's/^vmctl: exits: total \([0-9]*\).*/\1/p; s/^exits: total \([0-9]*\).*/\1/p' "$err")
+		total=$(sed -E -n 's/^(vmctl: )?exits: total ([0-9]+).*/\2/p' "$err")
 		if [ "$rc" = 0 ] && [ -n "$at" ] && [ -n "$own" ]; then
 			ok=$((ok + 1))
 			echo "$at" >>"$tmp/$accel.at"
 			echo "# $accel boot $i: /init at $at s (vmctl), $own s (guest clock), ${total:-?} exits"
 			[ -s "$tmp/$accel.kinds" ] ||
-				sed -n 's/^\(vmctl: \)\{0,1\}exits: \([a-z_0-9]*\) \([0-9]*\)$/\2 \3/p' "$err" |
+				sed -E -n 's/^(vmctl: )?exits: ([a-z_0-9]+) ([0-9]+)$/\2 \3/p' "$err" |
 				grep -v '^total ' >"$tmp/$accel.kinds"
 		else
 			[ "$rc" = 124 ] || [ "$rc" = 143 ] && hangs=$((hangs + 1))

@@ -68,6 +68,11 @@ for v in seed ops; do
 	val=$(sed -n "s/.*mvm\.fuzz_$v=\([0-9]*\).*/\1/p" /proc/cmdline 2>/dev/null)
 	[ -z "$val" ] || export "MINIVMM_FUZZ_$(echo "$v" | tr a-z A-Z)=$val"
 done
+# mvm.bench_boots=N: linux_boot_bench.sh boots the guest N times under
+# each hypervisor (a reliability count: MINIVMM_RIG_APPEND="mvm.tests=
+# linux_boot_bench.sh mvm.bench_boots=25").
+val=$(sed -n 's/.*mvm\.bench_boots=\([0-9]*\).*/\1/p' /proc/cmdline 2>/dev/null)
+[ -z "$val" ] || export MINIVMM_BENCH_BOOTS=$val
 
 KSFT_SKIP=4
 
