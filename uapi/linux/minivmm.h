@@ -287,8 +287,10 @@ struct minivmm_sregs {
 	__u64 cr0, cr2, cr3, cr4, cr8;
 	__u64 efer;
 	__u64 apic_base;
-	/* KVM queues an interrupt from here; minivmm has no interrupt
-	 * injection yet: out always 0, in must be 0. */
+	/* KVM queues an interrupt from here without an in-kernel irqchip;
+	 * minivmm's interrupts come from its irqchip (MINIVMM_IRQ_LINE,
+	 * MINIVMM_SIGNAL_MSI) or MINIVMM_SET_VCPU_EVENTS: out always 0, in
+	 * must be 0. */
 	__u64 interrupt_bitmap[4];
 };
 

@@ -29,10 +29,12 @@
  * kick before vcpu_loop() takes the signal over cannot kill vmctl (the
  * loop checks mc->stop before its first RUN).
  *
- * HLT ends the run whatever RFLAGS.IF says: minivmm injects no interrupts
- * yet and vmctl has no timer or device that could raise one, so a halted
- * vCPU would sleep forever (kvmtool, with no interrupt source, ends its
- * VM the same way).
+ * An HLT exit only comes from a VM without the in-kernel irqchip (the
+ * bare machine of the Multiboot, ELF and flat formats; with the irqchip,
+ * as for Linux, HLT sleeps in the kernel until an interrupt).  There it
+ * ends the run whatever RFLAGS.IF says: nothing could raise an interrupt,
+ * so a halted vCPU would sleep forever (kvmtool, with no interrupt
+ * source, ends its VM the same way).
  *
  * The run page is shared with the kernel; the accelerator reads each field
  * once into the struct vm_exit and the I/O data is bounds-checked against
