@@ -78,6 +78,11 @@ KSFT_SKIP=4
 
 cd "$(dirname "$0")" || exit 1
 
+# Where a program leaves figures for a later one (linux_boot_test.sh's
+# boot for linux_boot_bench.sh); fresh for each run.sh.
+MINIVMM_FIGURES=${TMPDIR:-/tmp}/minivmm-figures.$$
+export MINIVMM_FIGURES
+
 # Programs print a nested plan without their own "TAP version" line.
 KSFT_TAP_LEVEL=1
 export KSFT_TAP_LEVEL
@@ -89,7 +94,7 @@ export KSFT_TAP_LEVEL
 tmp=${TMPDIR:-/tmp}
 mkdir -p "$tmp" 2>/dev/null
 out=$(mktemp "$tmp/minivmm-selftest.XXXXXX") || exit 1
-trap 'rm -f "$out"' EXIT
+trap 'rm -rf "$out" "$MINIVMM_FIGURES"' EXIT
 
 count=0
 for t in $TESTS; do
