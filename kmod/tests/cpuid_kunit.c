@@ -153,6 +153,15 @@ static void cpuid_mask_other_leaves(struct kunit *test)
 	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
 	KUNIT_EXPECT_EQ(test, e.eax | e.ebx | e.ecx | e.edx, 0u);
 
+	/* Leaf 6: ARAT alone, whether or not the host has it. */
+	e = ones(0x6, 0, 0);
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.eax, (u32)BIT(2));
+	KUNIT_EXPECT_EQ(test, e.ebx | e.ecx | e.edx, 0u);
+	e = leaf(0x6, 0, 0, 0, 0, 0, 0);
+	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
+	KUNIT_EXPECT_EQ(test, e.eax, (u32)BIT(2));
+
 	e = ones(0xb, 1, SIG);
 	mvm_cpuid_mask(&e, XCR0_AVX512_ALL);
 	KUNIT_EXPECT_EQ(test, e.edx, 0u);		/* host x2APIC id */
@@ -658,6 +667,9 @@ static void cpuid_supported_table(struct kunit *test)
 	e = mvm_cpuid_find(s, n, 0x80000001, 0);
 	if (e)
 		KUNIT_EXPECT_FALSE(test, e->ecx & BIT(2));
+	e = mvm_cpuid_find(s, n, 0x6, 0);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_EQ(test, e->eax, (u32)BIT(2));	/* ARAT */
 	e = mvm_cpuid_find(s, n, 0x40000000, 0);
 	KUNIT_ASSERT_NOT_NULL(test, e);
 	KUNIT_EXPECT_EQ(test, e->eax, 0x40000010u);
