@@ -37,7 +37,10 @@ else
 	kvm_mod=kvm_amd
 	boots=${MINIVMM_BENCH_BOOTS:-3}
 fi
-limit=${MINIVMM_LINUX_TIMEOUT:-240}
+limit=${MINIVMM_LINUX_TIMEOUT:-120}
+# MINIVMM_BENCH_PIN=N: vmctl (and so the vCPU) stays on CPU N.
+pin=
+[ -z "$MINIVMM_BENCH_PIN" ] || pin="taskset -c $MINIVMM_BENCH_PIN"
 # With one boot each (VMX), minivmm's is linux_boot_test.sh's own when it
 # left its figures (run.sh sets MINIVMM_FIGURES): the same kernel, memory
 # and machine, booted to /init, so the one boot Bochs can afford goes to
@@ -76,7 +79,7 @@ bench() {
 			rc=0
 			echo "# minivmm boot 1 is linux_boot_test.sh's, in this same machine"
 		else
-			timeout "$limit" "$vmctl" run --accel "$accel" \
+			timeout "$limit" $pin "$vmctl" run --accel "$accel" \
 				--mem 256M --trace-boot --exit-stats \
 				--cmdline "quiet mvm.guest=bench" \
 				--initrd "$guest/initrd.gz" "$guest/vmlinuz" \

@@ -73,6 +73,8 @@ done
 # linux_boot_bench.sh mvm.bench_boots=25").
 val=$(sed -n 's/.*mvm\.bench_boots=\([0-9]*\).*/\1/p' /proc/cmdline 2>/dev/null)
 [ -z "$val" ] || export MINIVMM_BENCH_BOOTS=$val
+val=$(sed -n 's/.*mvm\.bench_pin=\([0-9]*\).*/\1/p' /proc/cmdline 2>/dev/null)
+[ -z "$val" ] || export MINIVMM_BENCH_PIN=$val
 
 KSFT_SKIP=4
 

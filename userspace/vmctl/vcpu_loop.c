@@ -381,8 +381,18 @@ int vcpu_loop(struct vm *vm, struct machine *mc, bool trace)
 
 	signal_immediate_exit = NULL;
 	if (stop_signal) {
-		pr_err("stopped by signal %d (%s)", (int)stop_signal,
-		       strsignal(stop_signal));
+		struct minivmm_sregs sregs;
+		struct minivmm_regs regs;
+
+		/* Where the guest was: what a hung guest's stop shows. */
+		if (!vm_get_regs(vm, &regs, &sregs))
+			pr_err("stopped by signal %d (%s); the guest was at rip 0x%llx, rflags 0x%llx",
+			       (int)stop_signal, strsignal(stop_signal),
+			       (unsigned long long)regs.rip,
+			       (unsigned long long)regs.rflags);
+		else
+			pr_err("stopped by signal %d (%s)", (int)stop_signal,
+			       strsignal(stop_signal));
 		return 128 + stop_signal;
 	}
 	return c.status;
