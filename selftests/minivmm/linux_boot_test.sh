@@ -134,14 +134,14 @@ result $? dmesg_clean
 answered=1
 if [ "$ready" = 0 ]; then
 	echo 'echo "answer=$((6 * 7))"' >&3
-	wait_for "answer=42" 60 && answered=0
+	wait_for "answer=42" 120 && answered=0
 	echo 'exit' >&3
 fi
 result $answered console_input
 
 # The shell's end makes /init count IRQ 4 and power off.
 w=0
-while kill -0 "$pid" 2>/dev/null && [ "$w" -lt 60 ]; do
+while kill -0 "$pid" 2>/dev/null && [ "$w" -lt 180 ]; do
 	sleep 1
 	w=$((w + 1))
 done

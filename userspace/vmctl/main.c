@@ -35,7 +35,7 @@ const struct vmctl_cmd vmctl_cmds[] = {
 	  "  --cpus N        vCPUs; only 1 for now\n"
 	  "  --cmdline STR   Multiboot: the kernel's command line, after its name;\n"
 	  "                  Linux: appended to the default command line\n"
-	  "                  \"console=ttyS0 reboot=k panic=-1 pci=off\"\n"
+	  "                  \"console=ttyS0 reboot=k panic=-1 pci=off tsc=reliable\"\n"
 	  "  --no-default-cmdline\n"
 	  "                  Linux: --cmdline STR is the whole command line\n"
 	  "  --initrd FILE   Linux: load FILE as the initial ramdisk\n"

@@ -139,10 +139,11 @@ _Static_assert(sizeof(struct e820_entry) == 20, "boot_e820_entry");
 
 /*
  * The serial console; reboot through the 8042 (vmctl ends); a panic
- * reboots rather than hangs; no PCI bus to probe yet.  Why each is there:
+ * reboots rather than hangs; no PCI bus to probe yet; the TSC needs no
+ * watchdog (the hypervisor gives the host's TSC).  Why each is there:
  * Documentation/linux-boot.rst, "Command line".
  */
-static const char default_cmdline[] = "console=ttyS0 reboot=k panic=-1 pci=off";
+static const char default_cmdline[] = "console=ttyS0 reboot=k panic=-1 pci=off tsc=reliable";
 
 const char *linux_default_cmdline(void)
 {

@@ -156,7 +156,7 @@ static void test_cmdline(void)
 	const char *def = linux_default_cmdline();
 	char *s;
 
-	check(!strcmp(def, "console=ttyS0 reboot=k panic=-1 pci=off"),
+	check(!strcmp(def, "console=ttyS0 reboot=k panic=-1 pci=off tsc=reliable"),
 	      "cmdline: the default is \"%s\"", def);
 	s = linux_cmdline(NULL, false, 0);
 	check(s && !strcmp(s, def), "cmdline: no --cmdline: the default");
