@@ -106,7 +106,7 @@ bench() {
 		else
 			[ "$rc" = 124 ] || [ "$rc" = 143 ] && hangs=$((hangs + 1))
 			echo "# $accel boot $i: no power-off (vmctl exit status $rc); the end of its console and stderr:"
-			tail -n 15 "$out" | sed 's/^/#   /'
+			tail -n 120 "$out" | sed 's/^/#   /'
 			tail -n 15 "$err" | sed 's/^/#   /'
 		fi
 	done
