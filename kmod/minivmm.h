@@ -309,6 +309,7 @@ struct mvm_vcpu {
 	struct preempt_notifier preempt_notifier;
 	struct fpu_guest guest_fpu;
 	u64 guest_xcr0;			/* XSETBV value, 1 at reset */
+	u64 xcr0_stray;			/* XCR0 set without an exit, or 0 */
 
 	mvm_complete_fn complete;	/* NULL: nothing pending */
 	struct {			/* the pending PIO/MMIO, for @complete */
@@ -601,6 +602,7 @@ int mvm_set_msrs(struct mvm_vcpu *vcpu, void __user *argp);
 int mvm_emulate_xsetbv(struct mvm_vcpu *vcpu);
 void mvm_load_guest_xcr0(struct mvm_vcpu *vcpu, u64 guest_cr4);
 void mvm_load_host_xcr0(struct mvm_vcpu *vcpu, u64 guest_cr4);
+void mvm_xcr0_stray(struct mvm_vcpu *vcpu);
 void mvm_msr_reset(struct mvm_vcpu *vcpu);
 bool mvm_pat_valid(u64 pat);
 #if IS_ENABLED(CONFIG_KUNIT)

@@ -489,6 +489,23 @@ static u64 mvm_host_xcr0;
 static DEFINE_PER_CPU(bool, mvm_guest_xcr0_loaded);
 
 /*
+ * After an exit, interrupts on: an XCR0 the guest set without an XSETBV
+ * exit (mvm_load_host_xcr0() found it) becomes the guest's, if the guest
+ * could have set it with XSETBV; else the guest keeps its last value.
+ */
+void mvm_xcr0_stray(struct mvm_vcpu *vcpu)
+{
+	u64 hw = vcpu->xcr0_stray;
+
+	if (likely(!hw))
+		return;
+	vcpu->xcr0_stray = 0;
+	pr_warn_once(MVM_NAME ": the guest changed XCR0 without an XSETBV exit (the CPU ignores the intercept); following the guest's value\n");
+	if (mvm_xcr0_valid(hw, mvm_guest_supported_xcr0(vcpu)))
+		vcpu->guest_xcr0 = hw;
+}
+
+/*
  * Just before entry, interrupts off: the guest's XCR0 whenever it differs
  * from the host's.  Not only when the guest's CR4.OSXSAVE is set: a
  * backend may let the guest set CR4.OSXSAVE without an exit (VMX with
@@ -544,9 +561,8 @@ void mvm_load_host_xcr0(struct mvm_vcpu *vcpu, u64 guest_cr4)
 		return;
 	hw = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 	if (hw != (loaded ? vcpu->guest_xcr0 : host)) {
-		pr_warn_once(MVM_NAME ": the guest changed XCR0 without an XSETBV exit (the CPU ignores the intercept); following the guest's value\n");
-		if (mvm_xcr0_valid(hw, mvm_guest_supported_xcr0(vcpu)))
-			vcpu->guest_xcr0 = hw;
+		/* Checked by mvm_xcr0_stray(), where it may sleep. */
+		vcpu->xcr0_stray = hw;
 		loaded = true;
 	}
 	if (!loaded)

@@ -280,8 +280,10 @@ static int mvm_vcpu_run(struct mvm_vcpu *vcpu)
 			smp_mb__after_atomic();
 			mvm_inject_events(vcpu);
 		}
-		if (mvm_vcpu_enter(vcpu))
+		if (mvm_vcpu_enter(vcpu)) {
+			mvm_xcr0_stray(vcpu);
 			r = mvm_ops->handle_exit(vcpu);
+		}
 	}
 	/* Only exits handled in the kernel count towards the latency. */
 	vcpu->last_exit_ns = 0;
