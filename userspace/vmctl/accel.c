@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -119,6 +120,22 @@ int vm_get_regs(struct vm *vm, struct minivmm_regs *regs,
 int vm_run(struct vm *vm, struct vm_exit *exit)
 {
 	return vm->accel->run(vm, exit);
+}
+
+/*
+ * An ioctl of either accelerator: its result, or -errno with @op kept as
+ * what failed (vm_explain() and the accelerators' messages name it).
+ */
+int vm_ioctl(struct vm *vm, int fd, unsigned long req, void *arg,
+	     const char *op)
+{
+	int ret = ioctl(fd, req, arg);
+
+	if (ret < 0) {
+		vm->failed_op = op;
+		return -errno;
+	}
+	return ret;
 }
 
 /*

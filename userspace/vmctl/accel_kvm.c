@@ -48,18 +48,6 @@
 /* A vCPU's stats file is a few KiB. */
 #define KVM_STATS_MAX_SIZE	(1 << 20)
 
-static int kvm_ioctl(struct vm *vm, int fd, unsigned long req, void *arg,
-		     const char *op)
-{
-	int ret = ioctl(fd, req, arg);
-
-	if (ret < 0) {
-		vm->failed_op = op;
-		return -errno;
-	}
-	return ret;
-}
-
 static int kvm_set_slot(struct vm *vm, uint32_t slot, uint64_t gpa,
 			uint64_t size, void *host)
 {
@@ -70,7 +58,7 @@ static int kvm_set_slot(struct vm *vm, uint32_t slot, uint64_t gpa,
 		.userspace_addr = (uintptr_t)host,
 	};
 
-	return kvm_ioctl(vm, vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r,
+	return vm_ioctl(vm, vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r,
 			 "KVM_SET_USER_MEMORY_REGION");
 }
 
@@ -88,7 +76,7 @@ static int kvm_set_cpuid(struct vm *vm)
 		if (!c)
 			return -ENOMEM;
 		c->nent = nent;
-		ret = kvm_ioctl(vm, vm->sys_fd, KVM_GET_SUPPORTED_CPUID, c,
+		ret = vm_ioctl(vm, vm->sys_fd, KVM_GET_SUPPORTED_CPUID, c,
 				"KVM_GET_SUPPORTED_CPUID");
 		if (ret != -E2BIG || nent >= KVM_CPUID_NENT_MAX)
 			break;
@@ -101,7 +89,7 @@ static int kvm_set_cpuid(struct vm *vm)
 		deadline = ioctl(vm->sys_fd, KVM_CHECK_EXTENSION,
 				 KVM_CAP_TSC_DEADLINE_TIMER) > 0;
 	kvm_cpuid_filter(c, deadline);
-	ret = kvm_ioctl(vm, vm->vcpu_fd, KVM_SET_CPUID2, c, "KVM_SET_CPUID2");
+	ret = vm_ioctl(vm, vm->vcpu_fd, KVM_SET_CPUID2, c, "KVM_SET_CPUID2");
 out:
 	free(c);
 	return ret < 0 ? ret : 0;
@@ -120,7 +108,7 @@ static int kvm_create(struct vm *vm, bool irqchip)
 		return -errno;
 	}
 	vm->sys_fd = ret;
-	ret = kvm_ioctl(vm, vm->sys_fd, KVM_GET_API_VERSION, NULL,
+	ret = vm_ioctl(vm, vm->sys_fd, KVM_GET_API_VERSION, NULL,
 			"KVM_GET_API_VERSION");
 	if (ret < 0)
 		return ret;
@@ -129,12 +117,12 @@ static int kvm_create(struct vm *vm, bool irqchip)
 		return -EPROTO;
 	}
 
-	ret = kvm_ioctl(vm, vm->sys_fd, KVM_CREATE_VM, (void *)0,
+	ret = vm_ioctl(vm, vm->sys_fd, KVM_CREATE_VM, (void *)0,
 			KVM_OP_CREATE_VM);
 	if (ret < 0)
 		return ret;
 	vm->vm_fd = ret;
-	ret = kvm_ioctl(vm, vm->vm_fd, KVM_SET_TSS_ADDR, (void *)KVM_TSS_ADDR,
+	ret = vm_ioctl(vm, vm->vm_fd, KVM_SET_TSS_ADDR, (void *)KVM_TSS_ADDR,
 			"KVM_SET_TSS_ADDR");
 	if (ret < 0)
 		return ret;
@@ -148,14 +136,14 @@ static int kvm_create(struct vm *vm, bool irqchip)
 		return ret;
 
 	if (irqchip) {
-		ret = kvm_ioctl(vm, vm->vm_fd, KVM_CREATE_IRQCHIP, NULL,
+		ret = vm_ioctl(vm, vm->vm_fd, KVM_CREATE_IRQCHIP, NULL,
 				"KVM_CREATE_IRQCHIP");
 		if (ret < 0)
 			return ret;
 		vm->irqchip = true;
 	}
 
-	ret = kvm_ioctl(vm, vm->vm_fd, KVM_CREATE_VCPU, (void *)0,
+	ret = vm_ioctl(vm, vm->vm_fd, KVM_CREATE_VCPU, (void *)0,
 			"KVM_CREATE_VCPU");
 	if (ret < 0)
 		return ret;
@@ -165,7 +153,7 @@ static int kvm_create(struct vm *vm, bool irqchip)
 		return ret;
 
 	/* A system ioctl on KVM (minivmm has it on the VM fd). */
-	ret = kvm_ioctl(vm, vm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, NULL,
+	ret = vm_ioctl(vm, vm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, NULL,
 			"KVM_GET_VCPU_MMAP_SIZE");
 	if (ret < 0)
 		return ret;
@@ -207,10 +195,10 @@ static int kvm_get_regs(struct vm *vm, struct minivmm_regs *regs,
 	struct kvm_regs kr;
 	int ret;
 
-	ret = kvm_ioctl(vm, vm->vcpu_fd, KVM_GET_REGS, &kr, "KVM_GET_REGS");
+	ret = vm_ioctl(vm, vm->vcpu_fd, KVM_GET_REGS, &kr, "KVM_GET_REGS");
 	if (ret < 0)
 		return ret;
-	ret = kvm_ioctl(vm, vm->vcpu_fd, KVM_GET_SREGS, &ks, "KVM_GET_SREGS");
+	ret = vm_ioctl(vm, vm->vcpu_fd, KVM_GET_SREGS, &ks, "KVM_GET_SREGS");
 	if (ret < 0)
 		return ret;
 	kvm_regs_to_mvm(regs, &kr);
@@ -227,10 +215,10 @@ static int kvm_set_regs(struct vm *vm, const struct minivmm_regs *regs,
 
 	kvm_sregs_from_mvm(&ks, sregs);
 	kvm_regs_from_mvm(&kr, regs);
-	ret = kvm_ioctl(vm, vm->vcpu_fd, KVM_SET_SREGS, &ks, "KVM_SET_SREGS");
+	ret = vm_ioctl(vm, vm->vcpu_fd, KVM_SET_SREGS, &ks, "KVM_SET_SREGS");
 	if (ret < 0)
 		return ret;
-	ret = kvm_ioctl(vm, vm->vcpu_fd, KVM_SET_REGS, &kr, "KVM_SET_REGS");
+	ret = vm_ioctl(vm, vm->vcpu_fd, KVM_SET_REGS, &kr, "KVM_SET_REGS");
 	return ret < 0 ? ret : 0;
 }
 
@@ -268,7 +256,7 @@ static int kvm_guest_clock(struct vm *vm, bool *intel, uint32_t *tsc_khz)
 
 	*intel = false;
 	*tsc_khz = 0;
-	ret = kvm_ioctl(vm, vm->vcpu_fd, KVM_GET_TSC_KHZ, NULL,
+	ret = vm_ioctl(vm, vm->vcpu_fd, KVM_GET_TSC_KHZ, NULL,
 			"KVM_GET_TSC_KHZ");
 	if (ret < 0)
 		return ret;
@@ -320,7 +308,7 @@ static int kvm_exit_stats(struct vm *vm, struct vm_exit_stats *st)
 	size_t len = 0;
 	int fd, ret;
 
-	fd = kvm_ioctl(vm, vm->vcpu_fd, KVM_GET_STATS_FD, NULL,
+	fd = vm_ioctl(vm, vm->vcpu_fd, KVM_GET_STATS_FD, NULL,
 		       "KVM_GET_STATS_FD");
 	if (fd < 0)
 		return fd;

@@ -539,6 +539,8 @@ int vm_set_boot_state(struct vm *vm, const struct boot_state *bs);
 int vm_get_regs(struct vm *vm, struct minivmm_regs *regs,
 		struct minivmm_sregs *sregs);
 int vm_run(struct vm *vm, struct vm_exit *exit);
+int vm_ioctl(struct vm *vm, int fd, unsigned long req, void *arg,
+	     const char *op);
 int vm_exit_stats(struct vm *vm, FILE *out);
 void vm_exit_stats_print(const struct vm_exit_stats *st, FILE *out);
 int vm_exit_stats_add(struct vm_exit_stats *st, const char *kind,

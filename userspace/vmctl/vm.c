@@ -21,18 +21,6 @@
 #include "nl.h"
 #include "run.h"
 
-static int vm_ioctl(struct vm *vm, int fd, unsigned long req, void *arg,
-		    const char *op)
-{
-	int ret = ioctl(fd, req, arg);
-
-	if (ret < 0) {
-		vm->failed_op = op;
-		return -errno;
-	}
-	return ret;
-}
-
 static int vm_set_slot(struct vm *vm, uint32_t slot, uint64_t gpa,
 		       uint64_t size, void *host)
 {
