@@ -238,6 +238,7 @@ unsigned int mvm_apic_divisor(u32 tdcr);
 u64 mvm_apic_count_ns(u32 count, u32 tdcr);
 u32 mvm_apic_ns_count(u64 ns, u32 tdcr);
 u64 mvm_tsc_delta_ns(u64 delta_tsc, u32 khz);
+u64 mvm_tsc_deadline_wait_ns(u64 deadline, u64 guest_tsc, u32 khz);
 u64 mvm_apic_period_clamp(u64 ns);
 
 /* ioapic.c */

@@ -11,7 +11,10 @@
  *
  * TSC-deadline mode (11.5.4.1) converts the guest's deadline to host time
  * with the host TSC's rate: the guest's TSC is the host's plus an offset
- * (vm->tsc_offset), so it runs at the same rate.
+ * (vm->tsc_offset), so it runs at the same rate.  The interrupt still waits
+ * for the TSC itself: an hrtimer that comes first is re-armed for the rest
+ * (mvm_apic_timer_fn), as a host whose TSC rate or clocksource is off would
+ * otherwise deliver it before the deadline.
  *
  * A periodic timer is never faster than one expiry per
  * MVM_APIC_MIN_PERIOD_NS, the floor KVM uses (min_timer_period_us): with
@@ -84,16 +87,30 @@ static u32 mvm_apic_timer_mode(struct mvm_lapic *apic)
 	       MVM_LVT_TIMER_MODE;
 }
 
+/*
+ * How long until the guest's TSC, now @guest_tsc, reaches @deadline at
+ * @khz: 0 once it has.  Rounded up by a nanosecond, so the conversion's
+ * truncation never makes the wait short.
+ */
+u64 mvm_tsc_deadline_wait_ns(u64 deadline, u64 guest_tsc, u32 khz)
+{
+	if (deadline <= guest_tsc)
+		return 0;
+	return mvm_tsc_delta_ns(deadline - guest_tsc, khz) + 1;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvm_tsc_deadline_wait_ns);
+
 static enum hrtimer_restart mvm_apic_timer_fn(struct hrtimer *t)
 {
 	struct mvm_lapic *apic = container_of(t, struct mvm_lapic, timer);
 	enum hrtimer_restart ret = HRTIMER_NORESTART;
 	unsigned long flags;
+	u64 wait;
 
 	spin_lock_irqsave(&apic->lock, flags);
-	mvm_lapic_timer_irq(apic);
 	switch (mvm_apic_timer_mode(apic)) {
 	case MVM_TIMER_PERIODIC:
+		mvm_lapic_timer_irq(apic);
 		if (apic->period_ns) {
 			hrtimer_forward_now(t, ns_to_ktime(apic->period_ns));
 			apic->start = ktime_sub_ns(hrtimer_get_expires(t),
@@ -102,10 +119,30 @@ static enum hrtimer_restart mvm_apic_timer_fn(struct hrtimer *t)
 		}
 		break;
 	case MVM_TIMER_TSC_DEADLINE:
+		/*
+		 * The deadline is in TSC ticks but the hrtimer runs on the
+		 * host's clocksource: where the two disagree (a TSC rate
+		 * calibrated wrong, a TSC the host marked unstable, the
+		 * guest's TSC written back meanwhile) the hrtimer can come
+		 * first.  The interrupt waits for the TSC (SDM 11.5.4.1),
+		 * re-armed for the rest, at least 1 us so a rate far off
+		 * cannot keep this CPU in hard interrupt context.
+		 */
+		wait = mvm_tsc_deadline_wait_ns(apic->tsc_deadline,
+						mvm_guest_tsc(apic->vcpu),
+						tsc_khz);
+		if (wait) {
+			hrtimer_set_expires(t, ktime_add_ns(ktime_get(),
+						max_t(u64, wait, NSEC_PER_USEC)));
+			spin_unlock_irqrestore(&apic->lock, flags);
+			return HRTIMER_RESTART;
+		}
+		mvm_lapic_timer_irq(apic);
 		/* It disarms itself and reads 0 (SDM 11.5.4.1). */
 		apic->tsc_deadline = 0;
 		break;
 	default:
+		mvm_lapic_timer_irq(apic);
 		/* One-shot: the current count stays 0 until rearmed. */
 		apic->period_ns = 0;
 		break;
@@ -284,12 +321,12 @@ void mvm_apic_tsc_deadline_write(struct mvm_lapic *apic, u64 deadline,
 	hrtimer_cancel(&apic->timer);
 	spin_lock_irqsave(&apic->lock, flags);
 	apic->tsc_deadline = deadline;
-	if (deadline && deadline <= guest_tsc) {
+	ns = mvm_tsc_deadline_wait_ns(deadline, guest_tsc, tsc_khz);
+	if (deadline && !ns) {
 		mvm_lapic_timer_irq(apic);
 		apic->tsc_deadline = 0;
 		now = true;
 	} else if (deadline) {
-		ns = mvm_tsc_delta_ns(deadline - guest_tsc, tsc_khz);
 		hrtimer_start(&apic->timer, ktime_add_ns(ktime_get(), ns),
 			      HRTIMER_MODE_ABS_HARD);
 	}

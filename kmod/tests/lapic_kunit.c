@@ -258,6 +258,17 @@ static void lapic_tsc_deadline_math(struct kunit *test)
 			166666666666666666ULL);
 	/* An unknown TSC rate counts ticks as nanoseconds. */
 	KUNIT_EXPECT_EQ(test, mvm_tsc_delta_ns(1234, 0), 1234ULL);
+
+	/*
+	 * The wait for a deadline: none once the TSC reached it, else
+	 * rounded up so truncation never fires early (3 ticks at 2 GHz
+	 * are 1.5 ns: wait 2).
+	 */
+	KUNIT_EXPECT_EQ(test, mvm_tsc_deadline_wait_ns(100, 100, 2000000), 0ULL);
+	KUNIT_EXPECT_EQ(test, mvm_tsc_deadline_wait_ns(100, 101, 2000000), 0ULL);
+	KUNIT_EXPECT_EQ(test, mvm_tsc_deadline_wait_ns(103, 100, 2000000), 2ULL);
+	KUNIT_EXPECT_EQ(test, mvm_tsc_deadline_wait_ns(2000100, 100, 2000000),
+			1000001ULL);
 }
 
 /* MSI address/data (SDM Vol. 3A 11.11). */
