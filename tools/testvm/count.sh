@@ -7,7 +7,10 @@
 #
 # reads DIR/NAME.tap (run.sh's TAP stream), DIR/NAME.console.log,
 # DIR/NAME.dmesg.log and DIR/NAME.status (from run-vm.sh), prints each
-# failure briefly and writes "PASS FAIL SKIP" to DIR/NAME.counts.
+# failure briefly, with up to 6 of the failed case's own diagnostic lines
+# (the "# " lines the harness printed since its RUN line, so a CI log
+# says why without the TAP file), and writes "PASS FAIL SKIP" to
+# DIR/NAME.counts.
 #
 # Rules:
 #  - each indented (4 spaces) "ok"/"not ok" line is one case: a pass, a
@@ -125,6 +128,13 @@ BEGIN {
 	inprog = 1; ncases = 0; pfail = 0; plan = -1
 	next
 }
+# The diagnostics of a case: the "# " lines from its RUN line on.
+/^    #  RUN / { ndiag = 0; next }
+/^    # / {
+	if ($0 !~ /^    # +(OK|FAIL|SKIP) /)
+		diag[++ndiag] = substr($0, 7)
+	next
+}
 /^    1\.\.[0-9]+/ {
 	if (inprog && plan < 0) plan = substr($1, 4) + 0
 	next
@@ -141,7 +151,10 @@ BEGIN {
 	else {
 		pfail++
 		fail(1, prog ": " desc)
+		for (i = 1; i <= ndiag && i <= 6 && nshown <= 40; i++)
+			printf "    %s\n", diag[i]
 	}
+	ndiag = 0
 	next
 }
 /^(not )?ok [0-9]+ selftests: minivmm: / {
