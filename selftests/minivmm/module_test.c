@@ -10,6 +10,8 @@
  * The same cycles again with a VMM killed by SIGKILL while its vCPU spins
  * in the guest: the VM must go with the process and leave nothing behind.
  *
+ * In the rig's VMX machine only the second set runs (see load_unload_cycles).
+ *
  * This program unloads minivmm; run.sh runs it last, and it leaves the
  * module loaded for whatever runs after it.
  */
@@ -543,8 +545,16 @@ static void cycles(struct __test_metadata *_metadata, FIXTURE_DATA(module) *self
 	ASSERT_HW(MVM_HW_OFF);
 }
 
+/*
+ * In the rig's VMX machine (Bochs, the slow one) only the killed-VMM
+ * cycles run: they load, turn VMX on, tear down and unload just as these
+ * do, with a guest running on top, and these cycles' paths beyond that are
+ * the vendor-neutral ones the SVM runs cover.  Elsewhere both run.
+ */
 TEST_F_TIMEOUT(module, load_unload_cycles, 600)
 {
+	if (mvm_on_rig() && mvm_cpuinfo_has("vmx") == 1)
+		SKIP(return, "in the rig's VMX machine killed_vmm_cycles covers these paths");
 	cycles(_metadata, self, false);
 }
 
