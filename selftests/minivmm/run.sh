@@ -45,7 +45,7 @@ netlink_test:300
 netlink_scope_test:300
 irq_test:780
 irq_state_test:200
-irq_bench:400
+irq_bench:800
 eventfd_test:400:novmx
 fuzz_test:400
 module_test:1400
