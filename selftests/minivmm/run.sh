@@ -43,7 +43,7 @@ linux_boot_test.sh:600
 linux_boot_bench.sh:900
 netlink_test:300
 netlink_scope_test:300
-irq_test:780
+irq_test:810
 irq_state_test:200
 irq_bench:800
 eventfd_test:400:novmx
