@@ -87,3 +87,4 @@ int mvm_vcpu_halt(struct mvm_vcpu *vcpu)
 	WRITE_ONCE(vcpu->halted, false);
 	return 1;
 }
+EXPORT_SYMBOL_IF_KUNIT(mvm_vcpu_halt);

@@ -485,6 +485,7 @@ int mvm_vm_create(unsigned long type);
 void mvm_vm_get(struct mvm_vm *vm);
 void mvm_vm_put(struct mvm_vm *vm);
 void mvm_vm_mark_dead(struct mvm_vm *vm, const char *why);
+int mvm_vm_check_caller(const struct mvm_vm *vm);
 
 /* registry.c: the host-wide list of VMs */
 int mvm_registry_add(struct mvm_vm *vm);

@@ -432,8 +432,9 @@ static long mvm_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	void __user *argp = (void __user *)arg;
 	long r;
 
-	if (vcpu->vm->mm != current->mm || READ_ONCE(vcpu->vm->dead))
-		return -EIO;
+	r = mvm_vm_check_caller(vcpu->vm);
+	if (r)
+		return r;
 
 	/* One ioctl at a time per vCPU; a kill -9 must not wait for RUN. */
 	if (mutex_lock_killable(&vcpu->mutex))

@@ -78,19 +78,47 @@ static int mvm_vm_release(struct inode *inode, struct file *filp)
  */
 void mvm_vm_mark_dead(struct mvm_vm *vm, const char *why)
 {
+	struct mvm_vcpu *vcpu;
+	int i;
+
 	if (READ_ONCE(vm->dead))
 		return;
 	WRITE_ONCE(vm->dead, true);
 	pr_err_ratelimited(MVM_NAME ": VM %u marked dead: %s\n", vm->id, why);
-	mvm_vm_kick_vcpus(vm);
+	/*
+	 * A kick, not only an IPI to the vCPUs in the guest: a vCPU halted
+	 * in the kernel (mvm_vcpu_halt()) sleeps on its wait queue and must
+	 * wake to see the VM dead.
+	 */
+	for (i = 0; i < MVM_MAX_VCPUS; i++) {
+		vcpu = READ_ONCE(vm->vcpus[i]);
+		if (vcpu)
+			mvm_vcpu_kick(vcpu);
+	}
 }
+EXPORT_SYMBOL_IF_KUNIT(mvm_vm_mark_dead);
+
+/*
+ * Whether the calling process may drive @vm: only the one that created it
+ * (the same mm), and only while the VM is not dead.  Every ioctl on a VM
+ * or vCPU fd asks this first, whatever the command.
+ */
+int mvm_vm_check_caller(const struct mvm_vm *vm)
+{
+	if (vm->mm != current->mm || READ_ONCE(vm->dead))
+		return -EIO;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvm_vm_check_caller);
+
 static long mvm_vm_ioctl(struct file *filp, unsigned int ioctl,
 			 unsigned long arg)
 {
 	struct mvm_vm *vm = filp->private_data;
+	int r = mvm_vm_check_caller(vm);
 
-	if (vm->mm != current->mm || READ_ONCE(vm->dead))
-		return -EIO;
+	if (r)
+		return r;
 
 	switch (ioctl) {
 	case MINIVMM_SET_USER_MEMORY_REGION:
