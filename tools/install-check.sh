@@ -8,7 +8,8 @@
 # make install / make uninstall into a scratch DESTDIR (everything installed
 # is removed again, nothing else there is touched), the man pages render
 # without warnings and cover vmctl's commands, the bash completion completes
-# what 'vmctl --help' lists, and the release number has one source.  Needs
+# what 'vmctl --help' lists, the release number has one source, and the
+# documented package lists hold what 'make vmctl' needs.  Needs
 # vmctl and kmod/minivmm.ko built.  Command output goes to LOG.  Exits 0 when
 # every case passed.
 set -u
@@ -220,7 +221,55 @@ check_completion() {
 	return $rc
 }
 
-echo "1..9"
+# Every 'apt install' command line in $1, continuation lines joined.
+apt_lines() {
+	sed -e ':a' -e '/\\$/{N;s/\\\n[[:space:]]*/ /;ba' -e '}' "$1" |
+		grep 'apt install'
+}
+
+# The Debian packages vmctl's build needs: pkg-config, and the package that
+# ships each pkg-config module in userspace/vmctl/Makefile's PKGS and the
+# modules those require, as dpkg knows them on this machine.
+vmctl_build_packages() {
+	echo pkg-config
+	mods=$(sed -n 's/^PKGS[[:space:]]*:=[[:space:]]*//p' "$top/userspace/vmctl/Makefile")
+	[ -n "$mods" ] || { say "no PKGS line in userspace/vmctl/Makefile"; return 1; }
+	while [ -n "$mods" ]; do
+		next=
+		# shellcheck disable=SC2086 # a list of module names
+		for m in $mods; do
+			pc=$(pkg-config --path "$m") ||
+				{ say "pkg-config does not know $m"; return 1; }
+			dpkg -S "$pc" | sed -n 's/^\([^:]*\).*/\1/p'
+			next="$next $(pkg-config --print-requires "$m" | cut -d' ' -f1)"
+		done
+		mods=$(echo "$next" | tr -s '[:space:]' ' ' | sed 's/^ //; s/ $//')
+	done
+}
+
+# README.md and install.rst list what 'make vmctl' needs on Debian and
+# Ubuntu, so that it builds on a machine prepared as they say.
+check_build_deps() {
+	command -v dpkg >/dev/null ||
+		{ echo "no dpkg: cannot tell Debian's package names here"; return 0; }
+	pkgs=$(vmctl_build_packages | sort -u) || return 1
+	echo "packages: $(echo "$pkgs" | tr '\n' ' ')"
+	rc=0
+	for doc in README.md Documentation/install.rst; do
+		lines=$(apt_lines "$top/$doc")
+		[ -n "$lines" ] || { say "$doc has no 'apt install' line"; rc=1; continue; }
+		echo "$lines" | while read -r line; do
+			for p in $pkgs; do
+				echo " $line " | grep -q " $p " ||
+					echo "$doc: '$line' lacks $p"
+			done
+		done >"$tmp/lacks"
+		[ ! -s "$tmp/lacks" ] || { cat "$tmp/lacks" >>"$msg"; rc=1; }
+	done
+	return $rc
+}
+
+echo "1..10"
 case_ "the release number: VERSION, vmctl --version, modinfo minivmm.ko agree; dkms.conf takes it at install" check_version
 case_ "make install + uninstall, PREFIX=/usr/local: exactly the expected files, then the DESTDIR as it was" check_install /usr/local
 case_ "make install + uninstall, PREFIX=/usr: exactly the expected files, then the DESTDIR as it was" check_install /usr
@@ -229,6 +278,7 @@ case_ "vmctl.8 renders without warnings (groff -ww, man --warnings)" check_man v
 case_ "minivmm.4 renders without warnings (groff -ww, man --warnings)" check_man minivmm.4
 case_ "vmctl.8 documents every command and option 'vmctl --help' lists" check_man_commands
 case_ "bash completion offers what 'vmctl --help' lists" check_completion
+case_ "README.md and install.rst's apt lines name every package 'make vmctl' needs" check_build_deps
 case_ "the modules-load.d example loads minivmm (an opt-in: make install puts it under doc only)" \
 	grep -qx minivmm "$top/Documentation/examples/modules-load.d/minivmm.conf"
 [ "$failed" -eq 0 ]
