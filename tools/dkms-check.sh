@@ -18,9 +18,10 @@
 # it needs root (or sudo without a password), and it skips rather than
 # replace a minivmm that is already in DKMS.  Files it creates that are not
 # minivmm's (depmod's index of a kernel that had none, DKMS's signing key
-# when there was none) are removed again at the end.  Needs vmctl and
-# kmod/minivmm.ko built from this tree.  Logs go to OUTDIR/dkms-check.log and
-# the VM's to OUTDIR/dkms-svm.*.  Exits 0 when every case passed or skipped.
+# when there was none) are removed again at the end.  Needs kmod/minivmm.ko
+# built from this tree, and the selftests and static vmctl the rig builds
+# under BUILD (make check-host does both).  Logs go to OUTDIR/dkms-check.log
+# and the VM's to OUTDIR/dkms-svm.*.  Exits 0 when every case passed or skipped.
 set -u
 
 usage="usage: dkms-check.sh ABI KERNEL_DIR OUTDIR"
@@ -213,10 +214,12 @@ check_exclusive_arch() {
 }
 
 initrd=$outdir/$vm.initramfs.cpio.gz
-# The rig builds and installs the selftests, with this guest, first.
+# The rig builds and installs the selftests, with this guest, first, and
+# the static vmctl its VMs run (rig.sh).
 guest_build=${BUILD:-$top/build}
 case $guest_build in /*) ;; *) guest_build=$top/$guest_build ;; esac
 guest=$guest_build/testvm/selftests/vmctl_guest_mb.elf
+rig_vmctl=$guest_build/testvm/vmctl
 
 # The initramfs the VM boots carries the very file DKMS installed.
 check_initramfs() {
@@ -227,8 +230,10 @@ check_initramfs() {
 	chmod +x "$tmp/st/run.sh"
 	cp "$guest" "$tmp/st/" ||
 		{ say "no $guest: build the selftests first (make selftests)"; return 1; }
+	[ -f "$rig_vmctl" ] ||
+		{ say "no $rig_vmctl: the rig builds it (make check-host)"; return 1; }
 	"$here/testvm/mkinitramfs.sh" "$kdir" "$installed" \
-		"$top/userspace/vmctl/vmctl" "$tmp/st" "$initrd" ||
+		"$rig_vmctl" "$tmp/st" "$initrd" ||
 		{ say "mkinitramfs.sh failed"; return 1; }
 	# Exactly one minivmm.ko, so it is the one modprobe loads.
 	kos=$(gzip -dc "$initrd" | cpio -t --quiet | grep 'minivmm\.ko')

@@ -269,8 +269,31 @@ check_build_deps() {
 	return $rc
 }
 
-echo "1..10"
+# 'make vmctl' as the README has it links dynamically and without a
+# warning, also right after the rig's static build: switching STATIC
+# links again.
+check_vmctl_link() {
+	$make -C "$top" --no-print-directory vmctl STATIC=1 >"$tmp/out" 2>&1 ||
+		{ cat "$tmp/out"; say "make vmctl STATIC=1 failed"; return 1; }
+	! ldd "$vmctl" >/dev/null 2>&1 ||
+		{ say "make vmctl STATIC=1 linked vmctl dynamically"; return 1; }
+	$make -C "$top" --no-print-directory vmctl >"$tmp/out" 2>&1 ||
+		{ cat "$tmp/out"; say "make vmctl failed"; return 1; }
+	cat "$tmp/out"
+	grep -q -- ' -o vmctl ' "$tmp/out" ||
+		{ say "make vmctl did not link vmctl again after STATIC=1"; return 1; }
+	if grep -i 'warning' "$tmp/out" >"$tmp/warn"; then
+		say "make vmctl warns:"
+		cat "$tmp/warn" >>"$msg"
+		return 1
+	fi
+	ldd "$vmctl" >/dev/null 2>&1 ||
+		{ say "make vmctl did not link vmctl dynamically"; return 1; }
+}
+
+echo "1..11"
 case_ "the release number: VERSION, vmctl --version, modinfo minivmm.ko agree; dkms.conf takes it at install" check_version
+case_ "make vmctl links dynamically, with no warning (and again after make vmctl STATIC=1)" check_vmctl_link
 case_ "make install + uninstall, PREFIX=/usr/local: exactly the expected files, then the DESTDIR as it was" check_install /usr/local
 case_ "make install + uninstall, PREFIX=/usr: exactly the expected files, then the DESTDIR as it was" check_install /usr
 case_ "make install + uninstall into an empty DESTDIR leave no file" check_fresh
