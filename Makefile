@@ -7,7 +7,8 @@
 #                       info and a guest under vmctl run
 #   make check          run the test suites in emulated SVM and VMX machines
 #   make check-svm      one run alone (also check-vmx, check-host)
-#   make install        vmctl, udev rule, man pages, completion (PREFIX, DESTDIR)
+#   make install        vmctl, udev rule, man pages, completion, the C header
+#                       (PREFIX, DESTDIR)
 #   make uninstall      remove what make install put in place
 #   make dkms-install   install the module with DKMS (as root)
 #   make dkms-uninstall remove every minivmm version from DKMS
@@ -66,12 +67,13 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,13p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
 
 # Installing (Documentation/install.rst).
 #
-#   make install          vmctl, the udev rule, the man pages, bash completion
-#                         and an opt-in modules-load.d example, under PREFIX
+#   make install          vmctl, the udev rule, the man pages, bash completion,
+#                         <linux/minivmm.h> with its pkg-config file, and an
+#                         opt-in modules-load.d example, under PREFIX
 #                         (default /usr/local); DESTDIR is honoured
 #   make uninstall        removes exactly what install put there
 #   make dkms-install     copies the module's source to /usr/src/minivmm-VERSION
@@ -94,6 +96,11 @@ DOCDIR		?= $(PREFIX)/share/doc/minivmm
 # systemd-udevd reads rules from /usr/lib and /usr/local/lib as well as /etc.
 UDEVRULESDIR	?= $(PREFIX)/lib/udev/rules.d
 BASHCOMPDIR	?= $(PREFIX)/share/bash-completion/completions
+# The compiler searches /usr/local/include and /usr/include by itself;
+# pkg-config finds minivmm.pc in either prefix's share/pkgconfig, for
+# programs built against another PREFIX.
+INCLUDEDIR	?= $(PREFIX)/include
+PKGCONFIGDIR	?= $(PREFIX)/share/pkgconfig
 INSTALL		?= install
 
 # mode:source:destination, for install and uninstall alike.
@@ -103,7 +110,10 @@ INSTALL_FILES	:= \
 	0644:Documentation/man/vmctl.8:$(MANDIR)/man8/vmctl.8 \
 	0644:Documentation/man/minivmm.4:$(MANDIR)/man4/minivmm.4 \
 	0644:userspace/vmctl/completion/vmctl.bash:$(BASHCOMPDIR)/vmctl \
+	0644:uapi/linux/minivmm.h:$(INCLUDEDIR)/linux/minivmm.h \
 	0644:Documentation/examples/modules-load.d/minivmm.conf:$(DOCDIR)/examples/modules-load.d/minivmm.conf
+# minivmm.pc is written at install time: it names the include directory.
+PC_FILE		:= $(PKGCONFIGDIR)/minivmm.pc
 # Directories that are minivmm's alone, removed by uninstall when empty.
 INSTALL_OWN_DIRS := $(DOCDIR)/examples/modules-load.d $(DOCDIR)/examples $(DOCDIR)
 
@@ -115,12 +125,18 @@ install: vmctl
 		echo "  INSTALL $$dst"; \
 		$(INSTALL) -D -m $$mode "$(TOP)/$$src" "$$dst"; \
 	done
+	@echo "  INSTALL $(DESTDIR)$(PC_FILE)"
+	@$(INSTALL) -d "$(DESTDIR)$(PKGCONFIGDIR)"
+	@sed -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		"$(TOP)/uapi/minivmm.pc.in" >"$(DESTDIR)$(PC_FILE)"
+	@chmod 0644 "$(DESTDIR)$(PC_FILE)"
 	@# A running udevd picks the new rule up for the next device it sees.
 	@if [ -z "$(DESTDIR)" ] && [ -S /run/udev/control ]; then \
 		udevadm control --reload || :; fi
 
 uninstall:
-	@for f in $(INSTALL_FILES); do \
+	@# minivmm.pc as an entry with no mode or source.
+	@for f in $(INSTALL_FILES) ::$(PC_FILE); do \
 		dst=$(DESTDIR)$${f#*:*:}; \
 		if [ -e "$$dst" ] || [ -L "$$dst" ]; then \
 			echo "  RM      $$dst"; rm -f "$$dst"; fi; \

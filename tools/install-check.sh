@@ -54,11 +54,13 @@ version=$(cat "$top/VERSION")
 expected_files() {
 	cat <<-EOF
 	755 $1/bin/vmctl
+	644 $1/include/linux/minivmm.h
 	644 $1/lib/udev/rules.d/60-minivmm.rules
 	644 $1/share/bash-completion/completions/vmctl
 	644 $1/share/doc/minivmm/examples/modules-load.d/minivmm.conf
 	644 $1/share/man/man4/minivmm.4
 	644 $1/share/man/man8/vmctl.8
+	644 $1/share/pkgconfig/minivmm.pc
 	EOF
 }
 
@@ -97,11 +99,13 @@ check_version() {
 # A DESTDIR that looks lived in: the directories install uses already exist
 # with other packages' files, and the admin's own opt-in copy is in /etc.
 seed() {
-	for d in bin lib/udev/rules.d share/man/man4 share/man/man8 \
-		 share/bash-completion/completions share/doc/other; do
+	for d in bin include/linux lib/udev/rules.d share/man/man4 share/man/man8 \
+		 share/bash-completion/completions share/doc/other share/pkgconfig; do
 		mkdir -p "$1/$2/$d"
 	done
 	echo other >"$1/$2/bin/other"
+	echo '/* other */' >"$1/$2/include/linux/other.h"
+	echo 'Name: other' >"$1/$2/share/pkgconfig/other.pc"
 	echo '# other' >"$1/$2/lib/udev/rules.d/70-other.rules"
 	echo '.TH OTHER 4' >"$1/$2/share/man/man4/other.4"
 	echo '.TH OTHER 8' >"$1/$2/share/man/man8/other.8"
@@ -291,12 +295,79 @@ check_vmctl_link() {
 		{ say "make vmctl did not link vmctl dynamically"; return 1; }
 }
 
-echo "1..11"
+# The C example in README.md, as a reader copies it.
+# shellcheck disable=SC2016 # the backquotes are Markdown's
+readme_example() {
+	sed -n '/^## Driving \/dev\/minivmm from C/,/^## [^D]/p' "$top/README.md" |
+		sed -n '/^```c$/,/^```$/p' | sed '1d;$d'
+}
+
+# The README's C example, built against what make install put in a
+# DESTDIR alone (pkg-config's flags for it, with DESTDIR as the sysroot),
+# then run: on a machine without /dev/minivmm it must say so and how to
+# fix it.
+check_example() {
+	prefix=/usr/local
+	dest=$tmp/example
+	$make -C "$top" --no-print-directory install DESTDIR="$dest" \
+		PREFIX="$prefix" || { say "make install failed"; return 1; }
+	readme_example >"$tmp/hello.c"
+	[ -s "$tmp/hello.c" ] || { say "README.md has no C example"; return 1; }
+
+	pc() {
+		PKG_CONFIG_PATH=$dest$prefix/share/pkgconfig \
+		PKG_CONFIG_LIBDIR=/nonexistent PKG_CONFIG_SYSROOT_DIR=$dest \
+			pkg-config "$@"
+	}
+	pc --validate minivmm || { say "pkg-config --validate minivmm.pc failed"; return 1; }
+	got=$(pc --modversion minivmm)
+	[ "$got" = "$version" ] ||
+		{ say "minivmm.pc has version '$got', VERSION says $version"; return 1; }
+	cflags=$(pc --cflags minivmm | sed 's/ *$//')
+	[ "$cflags" = "-I$dest$prefix/include" ] ||
+		{ say "pkg-config --cflags minivmm says '$cflags'"; return 1; }
+
+	# shellcheck disable=SC2086 # the flags are meant to split
+	${CC:-cc} -Wall -Wextra -Werror $cflags -MD -MF "$tmp/hello.d" \
+		-o "$tmp/hello" "$tmp/hello.c" ||
+		{ say "the README's example does not build against the installed header"; return 1; }
+	hdr=$(grep -o '[^ ]*/minivmm\.h' "$tmp/hello.d" | sort -u)
+	[ "$hdr" = "$dest$prefix/include/linux/minivmm.h" ] ||
+		{ say "the example was built with minivmm.h from: $hdr"; return 1; }
+
+	rc=0
+	LC_ALL=C "$tmp/hello" >"$tmp/hello.out" 2>"$tmp/hello.err" || rc=$?
+	echo "exit $rc"
+	cat "$tmp/hello.out" "$tmp/hello.err"
+	if [ -e /dev/minivmm ]; then
+		# minivmm is here: it works, or says what failed and what to do.
+		if [ "$rc" -eq 0 ]; then
+			grep -Eqx "API [0-9]+, VM fd [0-9]+" "$tmp/hello.out" ||
+				{ say "the example printed '$(cat "$tmp/hello.out")'"; return 1; }
+		else
+			grep -q '^fix: ' "$tmp/hello.err" ||
+				{ say "the example failed ($rc) without a fix: line"; return 1; }
+		fi
+	else
+		if [ "$rc" -ne 1 ] || [ -s "$tmp/hello.out" ] ||
+		   ! grep -qx '/dev/minivmm: No such file or directory' "$tmp/hello.err" ||
+		   ! grep -q '^fix: .*sudo modprobe minivmm' "$tmp/hello.err"; then
+			say "without /dev/minivmm the example must exit 1 naming the device and 'sudo modprobe minivmm'; it exited $rc with:"
+			cat "$tmp/hello.out" "$tmp/hello.err" >>"$msg"
+			return 1
+		fi
+	fi
+	$make -C "$top" --no-print-directory uninstall DESTDIR="$dest" \
+		PREFIX="$prefix" || { say "make uninstall failed"; return 1; }
+}
+
+echo "1..12"
 case_ "the release number: VERSION, vmctl --version, modinfo minivmm.ko agree; dkms.conf takes it at install" check_version
 case_ "make vmctl links dynamically, with no warning (and again after make vmctl STATIC=1)" check_vmctl_link
 case_ "make install + uninstall, PREFIX=/usr/local: exactly the expected files, then the DESTDIR as it was" check_install /usr/local
 case_ "make install + uninstall, PREFIX=/usr: exactly the expected files, then the DESTDIR as it was" check_install /usr
 case_ "make install + uninstall into an empty DESTDIR leave no file" check_fresh
+case_ "the README's C example builds against the installed header (pkg-config minivmm) and, without /dev/minivmm, says so and how to fix it" check_example
 case_ "vmctl.8 renders without warnings (groff -ww, man --warnings)" check_man vmctl.8
 case_ "minivmm.4 renders without warnings (groff -ww, man --warnings)" check_man minivmm.4
 case_ "vmctl.8 documents every command and option 'vmctl --help' lists" check_man_commands
