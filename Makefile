@@ -82,10 +82,11 @@ help:
 #                         had
 #   make dkms-uninstall   dkms remove --all of every minivmm version, and
 #                         the source copies
+#   make -s dkms-conf     prints dkms.conf as dkms-install writes it
 #
 # The release number lives in VERSION only: MODULE_VERSION (kmod/Kbuild),
-# 'vmctl version' (userspace/vmctl/Makefile) and dkms.conf's @VERSION@ all
-# read it.
+# 'vmctl version' (userspace/vmctl/Makefile) and dkms.conf's PACKAGE_VERSION
+# (DKMS_CONF below) all read it.
 
 VERSION		:= $(shell cat $(TOP)/VERSION)
 
@@ -117,7 +118,7 @@ PC_FILE		:= $(PKGCONFIGDIR)/minivmm.pc
 # Directories that are minivmm's alone, removed by uninstall when empty.
 INSTALL_OWN_DIRS := $(DOCDIR)/examples/modules-load.d $(DOCDIR)/examples $(DOCDIR)
 
-.PHONY: install uninstall dkms-root dkms-source dkms-install dkms-uninstall
+.PHONY: install uninstall dkms-conf dkms-root dkms-source dkms-install dkms-uninstall
 
 install: vmctl
 	@set -e; for f in $(INSTALL_FILES); do \
@@ -172,6 +173,14 @@ define dkms_remove_all
 	done
 endef
 
+# dkms.conf as dkms-install writes it: the placeholder Debian's dh_dkms
+# also fills in, replaced by VERSION.  'make -s dkms-conf' prints it.
+DKMS_CONF	= sed 's/^PACKAGE_VERSION="\#MODULE_VERSION\#"$$/PACKAGE_VERSION="$(VERSION)"/' \
+		  $(TOP)/dkms.conf
+
+dkms-conf:
+	@$(DKMS_CONF)
+
 dkms-root:
 	@[ "$$(id -u)" -eq 0 ] || { echo "minivmm: run it as root: 'sudo make $(MAKECMDGOALS)'" >&2; exit 1; }
 	@command -v dkms >/dev/null || { echo "minivmm: dkms is not installed (Documentation/install.rst lists the packages)" >&2; exit 1; }
@@ -183,7 +192,7 @@ dkms-source: dkms-root
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)
 	cd $(TOP) && cp --parents $(DKMS_FILES) $(DKMS_SRC)/
-	sed 's/@VERSION@/$(VERSION)/' $(TOP)/dkms.conf >$(DKMS_SRC)/dkms.conf
+	$(DKMS_CONF) >$(DKMS_SRC)/dkms.conf
 
 dkms-install: dkms-source
 	dkms add $(DKMS_MOD)

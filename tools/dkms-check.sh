@@ -45,7 +45,7 @@ kmods=/lib/modules/$krel
 installed=$kmods/updates/dkms/minivmm.ko
 vm=dkms-svm
 
-NCASES=15
+NCASES=16
 old=0.0-old
 
 skip_all() {
@@ -131,7 +131,7 @@ say() {
 # An older minivmm, added to DKMS but not built, for dkms-install to replace.
 add_old() {
 	as_root mkdir -p "/usr/src/minivmm-$old" &&
-	sed "s/@VERSION@/$old/" "$top/dkms.conf" |
+	sed "s/#MODULE_VERSION#/$old/" "$top/dkms.conf" |
 		as_root tee "/usr/src/minivmm-$old/dkms.conf" >/dev/null &&
 	as_root dkms add "minivmm/$old"
 }
@@ -157,8 +157,8 @@ check_source() {
 	[ -d "$src" ] || { say "$src is missing"; return 1; }
 	grep -qx "PACKAGE_VERSION=\"$version\"" "$src/dkms.conf" ||
 		{ say "$src/dkms.conf does not say PACKAGE_VERSION=\"$version\""; return 1; }
-	! grep -q @ "$src/dkms.conf" ||
-		{ say "$src/dkms.conf still has a placeholder"; return 1; }
+	! grep -q '#MODULE_VERSION#' "$src/dkms.conf" ||
+		{ say "$src/dkms.conf still has the placeholder"; return 1; }
 	for f in Kbuild VERSION kmod/Kbuild kmod/main.c uapi/linux/minivmm.h; do
 		[ -f "$src/$f" ] || { say "$src/$f is missing"; return 1; }
 	done
@@ -211,6 +211,15 @@ check_exclusive_arch() {
 		--kernelsourcedir "$kmods/build" || rc=$?
 	[ "$rc" -eq 77 ] ||
 		{ say "dkms build for aarch64 exited $rc, want 77 (excluded)"; return 1; }
+}
+
+# dkms must refuse a kernel outside BUILD_EXCLUSIVE_KERNEL (a later
+# release, as Ubuntu or Fedora run), without building.
+check_exclusive_kernel() {
+	rc=0
+	as_root dkms build "$mod" -k "$1" --kernelsourcedir "$kmods/build" || rc=$?
+	[ "$rc" -eq 77 ] ||
+		{ say "dkms build for kernel $1 exited $rc, want 77 (excluded)"; return 1; }
 }
 
 initrd=$outdir/$vm.initramfs.cpio.gz
@@ -307,6 +316,7 @@ for c in CONFIG_MODULES CONFIG_PREEMPT_NOTIFIERS CONFIG_MMU_NOTIFIER; do
 		check_exclusive_config "$c"
 done
 case_ "BUILD_EXCLUSIVE_ARCH: dkms skips aarch64" check_exclusive_arch
+case_ "BUILD_EXCLUSIVE_KERNEL: dkms skips a 6.8 kernel" check_exclusive_kernel 6.8.0-31-generic
 t1=$(date +%s)
 case_ "the VM's initramfs carries the module DKMS installed, and no other (same sha256)" check_initramfs
 case_ "stock $krel in QEMU (SVM): modprobe loads the DKMS module" check_vm_load

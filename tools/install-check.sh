@@ -89,8 +89,8 @@ check_version() {
 		{ say "modinfo kmod/minivmm.ko failed (is it built?)"; return 1; }
 	[ "$got" = "$version" ] ||
 		{ say "kmod/minivmm.ko has version '$got', VERSION says $version"; return 1; }
-	grep -qx 'PACKAGE_VERSION="@VERSION@"' "$top/dkms.conf" ||
-		{ say "dkms.conf must leave PACKAGE_VERSION to make dkms-install (@VERSION@)"; return 1; }
+	grep -qx 'PACKAGE_VERSION="#MODULE_VERSION#"' "$top/dkms.conf" ||
+		{ say "dkms.conf must leave PACKAGE_VERSION to make dkms-install (#MODULE_VERSION#)"; return 1; }
 	! grep -rqn 'MODULE_VERSION("\|define VMCTL_VERSION' \
 		"$top/kmod" "$top/userspace/vmctl" --include='*.[ch]' ||
 		{ say "a second copy of the release number is back"; return 1; }
@@ -361,13 +361,61 @@ check_example() {
 		PREFIX="$prefix" || { say "make uninstall failed"; return 1; }
 }
 
-echo "1..12"
+# dkms.conf as make dkms-install writes it: dh_dkms's placeholder
+# replaced by VERSION and nothing else changed, by the very command
+# dkms-source runs.
+check_dkms_conf() {
+	$make -s -C "$top" --no-print-directory dkms-conf >"$tmp/dkms.conf" ||
+		{ say "make dkms-conf failed"; return 1; }
+	diff "$top/dkms.conf" "$tmp/dkms.conf" >"$tmp/diff"
+	cat "$tmp/diff"
+	printf '< PACKAGE_VERSION="#MODULE_VERSION#"\n> PACKAGE_VERSION="%s"\n' \
+		"$version" >"$tmp/want"
+	if ! grep '^[<>]' "$tmp/diff" | cmp -s - "$tmp/want"; then
+		say "make dkms-conf must change PACKAGE_VERSION=\"#MODULE_VERSION#\" to \"$version\" and nothing else:"
+		cat "$tmp/diff" >>"$msg"
+		return 1
+	fi
+	cmd=$($make -n -s -C "$top" --no-print-directory dkms-conf)
+	$make -n -C "$top" --no-print-directory dkms-source |
+		grep -qxF "$cmd >/usr/src/minivmm-$version/dkms.conf" ||
+		{ say "make dkms-source does not write dkms.conf with '$cmd'"; return 1; }
+}
+
+# BUILD_EXCLUSIVE_KERNEL, matched as dkms matches it (bash's =~ against
+# the release), takes the 6.1 kernels minivmm is tested on and no other.
+check_dkms_kernels() {
+	re=$(bash -c '. "$1" && printf %s "$BUILD_EXCLUSIVE_KERNEL"' _ \
+		"$top/dkms.conf") || { say "bash cannot read dkms.conf"; return 1; }
+	[ -n "$re" ] || { say "dkms.conf has no BUILD_EXCLUSIVE_KERNEL"; return 1; }
+	echo "BUILD_EXCLUSIVE_KERNEL=$re"
+	# The rig's stock and debug kernels, and any 6.1 headers here.
+	ks="$(grep -v '^#' "$top/tools/testvm/stock-abi" | head -n1)-amd64 6.1.192"
+	for h in /usr/src/linux-headers-6.1.*-amd64; do
+		[ ! -d "$h" ] || ks="$ks ${h#/usr/src/linux-headers-}"
+	done
+	rc=0
+	for k in $ks; do
+		bash -c '[[ $1 =~ $2 ]]' _ "$k" "$re" ||
+			{ say "BUILD_EXCLUSIVE_KERNEL refuses $k, a 6.1 kernel"; rc=1; }
+	done
+	for k in 6.10.0-1-amd64 6.12.48+deb13-amd64 6.8.0-31-generic \
+		 6.17.1-300.fc43.x86_64 5.10.0-30-amd64 16.1.0; do
+		! bash -c '[[ $1 =~ $2 ]]' _ "$k" "$re" ||
+			{ say "BUILD_EXCLUSIVE_KERNEL takes $k, which minivmm does not build on"; rc=1; }
+	done
+	return $rc
+}
+
+echo "1..14"
 case_ "the release number: VERSION, vmctl --version, modinfo minivmm.ko agree; dkms.conf takes it at install" check_version
 case_ "make vmctl links dynamically, with no warning (and again after make vmctl STATIC=1)" check_vmctl_link
 case_ "make install + uninstall, PREFIX=/usr/local: exactly the expected files, then the DESTDIR as it was" check_install /usr/local
 case_ "make install + uninstall, PREFIX=/usr: exactly the expected files, then the DESTDIR as it was" check_install /usr
 case_ "make install + uninstall into an empty DESTDIR leave no file" check_fresh
 case_ "the README's C example builds against the installed header (pkg-config minivmm) and, without /dev/minivmm, says so and how to fix it" check_example
+case_ "make dkms-conf, what dkms-install writes: dkms.conf with #MODULE_VERSION# (dh_dkms's placeholder) replaced by VERSION" check_dkms_conf
+case_ "dkms.conf's BUILD_EXCLUSIVE_KERNEL takes the 6.1 kernels and refuses later ones" check_dkms_kernels
 case_ "vmctl.8 renders without warnings (groff -ww, man --warnings)" check_man vmctl.8
 case_ "minivmm.4 renders without warnings (groff -ww, man --warnings)" check_man minivmm.4
 case_ "vmctl.8 documents every command and option 'vmctl --help' lists" check_man_commands
