@@ -6,12 +6,15 @@
 #   install-check.sh LOG
 #
 # make install / make uninstall into a scratch DESTDIR (everything installed
-# is removed again, nothing else there is touched), the man pages render
-# without warnings and cover vmctl's commands, the bash completion completes
-# what 'vmctl --help' lists, the release number has one source, and the
-# documented package lists hold what 'make vmctl' needs.  Needs
-# vmctl and kmod/minivmm.ko built.  Command output goes to LOG.  Exits 0 when
-# every case passed.
+# is removed again, nothing else there is touched), the README's C example
+# built against the installed header alone, 'make vmctl' linking without a
+# warning, dkms.conf as make dkms-install writes it and the kernels it
+# takes, the udev rule and the aliases that load minivmm on first open, the
+# man pages render without warnings and cover vmctl's commands, the bash
+# completion completes what 'vmctl --help' lists, the release number has one
+# source, and the documented package lists hold what 'make vmctl' needs.
+# Needs vmctl and kmod/minivmm.ko built, and relinks vmctl (dynamically).
+# Command output goes to LOG.  Exits 0 when every case passed.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -407,7 +410,65 @@ check_dkms_kernels() {
 	return $rc
 }
 
-echo "1..14"
+# The udev rule: group kvm 0660 as /dev/kvm, the uaccess tag for the user
+# at the seat, and the same for the node systemd creates at boot.
+check_udev_rule() {
+	rule=$(grep -v '^[[:space:]]*\(#\|$\)' "$top/kmod/60-minivmm.rules")
+	echo "$rule"
+	[ "$(echo "$rule" | wc -l)" -eq 1 ] ||
+		{ say "60-minivmm.rules should hold one rule"; return 1; }
+	rc=0
+	for want in 'KERNEL=="minivmm"' 'SUBSYSTEM=="misc"' 'GROUP="kvm"' \
+		    'MODE="0660"' 'TAG+="uaccess"' 'OPTIONS+="static_node=minivmm"'; do
+		echo "$rule" | tr -d ' ' | tr ',' '\n' | grep -qxF "$want" ||
+			{ say "60-minivmm.rules lacks $want"; rc=1; }
+	done
+	return $rc
+}
+
+# Loaded on first open, as kvm is: minivmm.ko has the devname and
+# char-major aliases depmod turns into modules.devname, with a fixed misc
+# minor that is above 6.1's dynamic minors (0-127), below
+# MISC_DYNAMIC_MINOR (255), and not one <linux/miscdevice.h> assigns.
+check_autoload() {
+	ko=$top/kmod/minivmm.ko
+	aliases=$(modinfo -F alias "$ko") ||
+		{ say "modinfo kmod/minivmm.ko failed (is it built?)"; return 1; }
+	echo "$aliases"
+	echo "$aliases" | grep -qx 'devname:minivmm' ||
+		{ say "minivmm.ko has no alias devname:minivmm"; return 1; }
+	minor=$(echo "$aliases" | sed -n 's/^char-major-10-\([0-9][0-9]*\)$/\1/p')
+	[ -n "$minor" ] || { say "minivmm.ko has no alias char-major-10-N"; return 1; }
+	if [ "$minor" -lt 128 ] || [ "$minor" -gt 254 ]; then
+		say "misc minor $minor: not in 128-254"
+		return 1
+	fi
+	found=0
+	for h in /usr/src/linux-headers-*/include/linux/miscdevice.h; do
+		[ -f "$h" ] || continue
+		found=1
+		taken=$(sed -n 's/^#define[[:space:]]\{1,\}\([A-Z0-9_]*\)[[:space:]]\{1,\}'"$minor"'\([^0-9].*\)\{0,1\}$/\1/p' "$h")
+		[ -z "$taken" ] ||
+			{ say "misc minor $minor is $taken in $h"; return 1; }
+	done
+	[ "$found" -eq 1 ] || { say "no kernel headers with linux/miscdevice.h in /usr/src"; return 1; }
+	grep -q "root kvm 10, $minor " "$top/Documentation/install.rst" ||
+		{ say "install.rst does not show /dev/minivmm as 10, $minor"; return 1; }
+
+	# What depmod makes of it: the line systemd creates the node from.
+	krel=6.1.0-0-check
+	d=$tmp/depmod/lib/modules/$krel
+	mkdir -p "$d/extra" && cp "$ko" "$d/extra/" &&
+		: >"$d/modules.order" && : >"$d/modules.builtin" &&
+		: >"$d/modules.builtin.modinfo" || return 1
+	PATH=$PATH:/sbin:/usr/sbin depmod -b "$tmp/depmod" "$krel" ||
+		{ say "depmod failed"; return 1; }
+	cat "$d/modules.devname"
+	grep -qx "minivmm minivmm c10:$minor" "$d/modules.devname" ||
+		{ say "modules.devname has no 'minivmm minivmm c10:$minor'"; return 1; }
+}
+
+echo "1..16"
 case_ "the release number: VERSION, vmctl --version, modinfo minivmm.ko agree; dkms.conf takes it at install" check_version
 case_ "make vmctl links dynamically, with no warning (and again after make vmctl STATIC=1)" check_vmctl_link
 case_ "make install + uninstall, PREFIX=/usr/local: exactly the expected files, then the DESTDIR as it was" check_install /usr/local
@@ -416,6 +477,8 @@ case_ "make install + uninstall into an empty DESTDIR leave no file" check_fresh
 case_ "the README's C example builds against the installed header (pkg-config minivmm) and, without /dev/minivmm, says so and how to fix it" check_example
 case_ "make dkms-conf, what dkms-install writes: dkms.conf with #MODULE_VERSION# (dh_dkms's placeholder) replaced by VERSION" check_dkms_conf
 case_ "dkms.conf's BUILD_EXCLUSIVE_KERNEL takes the 6.1 kernels and refuses later ones" check_dkms_kernels
+case_ "the udev rule: group kvm 0660, TAG+=\"uaccess\", static_node=minivmm" check_udev_rule
+case_ "modinfo minivmm.ko: devname:minivmm and char-major-10-N, N a free fixed minor; depmod writes its modules.devname line" check_autoload
 case_ "vmctl.8 renders without warnings (groff -ww, man --warnings)" check_man vmctl.8
 case_ "minivmm.4 renders without warnings (groff -ww, man --warnings)" check_man minivmm.4
 case_ "vmctl.8 documents every command and option 'vmctl --help' lists" check_man_commands
