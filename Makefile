@@ -7,7 +7,8 @@
 #                       info and a guest under vmctl run
 #   make check          run the test suites in emulated SVM and VMX machines
 #   make check-svm      one run alone (also check-vmx, check-host)
-#   make install        vmctl, udev rule, man pages, completion (PREFIX, DESTDIR)
+#   make install        vmctl, udev rule, man pages, completion, the C header
+#                       (PREFIX, DESTDIR)
 #   make uninstall      remove what make install put in place
 #   make dkms-install   install the module with DKMS (as root)
 #   make dkms-uninstall remove every minivmm version from DKMS
@@ -66,12 +67,13 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,13p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
 
 # Installing (Documentation/install.rst).
 #
-#   make install          vmctl, the udev rule, the man pages, bash completion
-#                         and an opt-in modules-load.d example, under PREFIX
+#   make install          vmctl, the udev rule, the man pages, bash completion,
+#                         <linux/minivmm.h> with its pkg-config file, and an
+#                         opt-in modules-load.d example, under PREFIX
 #                         (default /usr/local); DESTDIR is honoured
 #   make uninstall        removes exactly what install put there
 #   make dkms-install     copies the module's source to /usr/src/minivmm-VERSION
@@ -80,10 +82,11 @@ help:
 #                         had
 #   make dkms-uninstall   dkms remove --all of every minivmm version, and
 #                         the source copies
+#   make -s dkms-conf     prints dkms.conf as dkms-install writes it
 #
 # The release number lives in VERSION only: MODULE_VERSION (kmod/Kbuild),
-# 'vmctl version' (userspace/vmctl/Makefile) and dkms.conf's @VERSION@ all
-# read it.
+# 'vmctl version' (userspace/vmctl/Makefile) and dkms.conf's PACKAGE_VERSION
+# (DKMS_CONF below) all read it.
 
 VERSION		:= $(shell cat $(TOP)/VERSION)
 
@@ -94,6 +97,11 @@ DOCDIR		?= $(PREFIX)/share/doc/minivmm
 # systemd-udevd reads rules from /usr/lib and /usr/local/lib as well as /etc.
 UDEVRULESDIR	?= $(PREFIX)/lib/udev/rules.d
 BASHCOMPDIR	?= $(PREFIX)/share/bash-completion/completions
+# The compiler searches /usr/local/include and /usr/include by itself;
+# pkg-config finds minivmm.pc in either prefix's share/pkgconfig, for
+# programs built against another PREFIX.
+INCLUDEDIR	?= $(PREFIX)/include
+PKGCONFIGDIR	?= $(PREFIX)/share/pkgconfig
 INSTALL		?= install
 
 # mode:source:destination, for install and uninstall alike.
@@ -103,11 +111,14 @@ INSTALL_FILES	:= \
 	0644:Documentation/man/vmctl.8:$(MANDIR)/man8/vmctl.8 \
 	0644:Documentation/man/minivmm.4:$(MANDIR)/man4/minivmm.4 \
 	0644:userspace/vmctl/completion/vmctl.bash:$(BASHCOMPDIR)/vmctl \
+	0644:uapi/linux/minivmm.h:$(INCLUDEDIR)/linux/minivmm.h \
 	0644:Documentation/examples/modules-load.d/minivmm.conf:$(DOCDIR)/examples/modules-load.d/minivmm.conf
+# minivmm.pc is written at install time: it names the include directory.
+PC_FILE		:= $(PKGCONFIGDIR)/minivmm.pc
 # Directories that are minivmm's alone, removed by uninstall when empty.
 INSTALL_OWN_DIRS := $(DOCDIR)/examples/modules-load.d $(DOCDIR)/examples $(DOCDIR)
 
-.PHONY: install uninstall dkms-root dkms-source dkms-install dkms-uninstall
+.PHONY: install uninstall dkms-conf dkms-root dkms-source dkms-install dkms-uninstall
 
 install: vmctl
 	@set -e; for f in $(INSTALL_FILES); do \
@@ -115,12 +126,18 @@ install: vmctl
 		echo "  INSTALL $$dst"; \
 		$(INSTALL) -D -m $$mode "$(TOP)/$$src" "$$dst"; \
 	done
+	@echo "  INSTALL $(DESTDIR)$(PC_FILE)"
+	@$(INSTALL) -d "$(DESTDIR)$(PKGCONFIGDIR)"
+	@sed -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		"$(TOP)/uapi/minivmm.pc.in" >"$(DESTDIR)$(PC_FILE)"
+	@chmod 0644 "$(DESTDIR)$(PC_FILE)"
 	@# A running udevd picks the new rule up for the next device it sees.
 	@if [ -z "$(DESTDIR)" ] && [ -S /run/udev/control ]; then \
 		udevadm control --reload || :; fi
 
 uninstall:
-	@for f in $(INSTALL_FILES); do \
+	@# minivmm.pc as an entry with no mode or source.
+	@for f in $(INSTALL_FILES) ::$(PC_FILE); do \
 		dst=$(DESTDIR)$${f#*:*:}; \
 		if [ -e "$$dst" ] || [ -L "$$dst" ]; then \
 			echo "  RM      $$dst"; rm -f "$$dst"; fi; \
@@ -156,6 +173,14 @@ define dkms_remove_all
 	done
 endef
 
+# dkms.conf as dkms-install writes it: the placeholder Debian's dh_dkms
+# also fills in, replaced by VERSION.  'make -s dkms-conf' prints it.
+DKMS_CONF	= sed 's/^PACKAGE_VERSION="\#MODULE_VERSION\#"$$/PACKAGE_VERSION="$(VERSION)"/' \
+		  $(TOP)/dkms.conf
+
+dkms-conf:
+	@$(DKMS_CONF)
+
 dkms-root:
 	@[ "$$(id -u)" -eq 0 ] || { echo "minivmm: run it as root: 'sudo make $(MAKECMDGOALS)'" >&2; exit 1; }
 	@command -v dkms >/dev/null || { echo "minivmm: dkms is not installed (Documentation/install.rst lists the packages)" >&2; exit 1; }
@@ -167,7 +192,7 @@ dkms-source: dkms-root
 	rm -rf $(DKMS_SRC)
 	mkdir -p $(DKMS_SRC)
 	cd $(TOP) && cp --parents $(DKMS_FILES) $(DKMS_SRC)/
-	sed 's/@VERSION@/$(VERSION)/' $(TOP)/dkms.conf >$(DKMS_SRC)/dkms.conf
+	$(DKMS_CONF) >$(DKMS_SRC)/dkms.conf
 
 dkms-install: dkms-source
 	dkms add $(DKMS_MOD)

@@ -6,9 +6,10 @@
  * sets up hw.c (which allocates the per-CPU areas the hardware will need)
  * and registers the device.  The hardware is turned on by the first VM (hw.c).
  *
- * /dev/minivmm is a misc device, group kvm and mode 0660 by the udev rule in
- * 60-minivmm.rules.  Its sysfs directory carries hw_enabled_cpus, the CPUs
- * on which minivmm has VMX/SVM on right now, read from the hardware.
+ * /dev/minivmm is a misc device with a fixed minor (MVM_MINOR), group kvm
+ * and mode 0660 by the udev rule in 60-minivmm.rules.  Its sysfs directory
+ * carries hw_enabled_cpus, the CPUs on which minivmm has VMX/SVM on right
+ * now, read from the hardware.
  */
 #include <linux/cpumask.h>
 #include <linux/fs.h>
@@ -117,8 +118,26 @@ static struct attribute *mvm_dev_attrs[] = {
 };
 ATTRIBUTE_GROUPS(mvm_dev);
 
+/*
+ * A fixed minor lets the first open of /dev/minivmm load the module, as
+ * with /dev/kvm; a dynamic one is not known until the module is loaded.
+ * depmod turns the aliases at the end of this file into a line of
+ * modules.devname, from which systemd creates /dev/minivmm at boot with no
+ * module loaded (kmod static-nodes), udev applies the rule's group and tags
+ * to it (static_node= in 60-minivmm.rules), and opening it makes
+ * misc_open() request char-major-10-248.
+ *
+ * 248 lies in 243-254, which Documentation/admin-guide/devices.txt
+ * reserves for local use on major 10.  <linux/miscdevice.h> assigns none of
+ * them (its fixed minors end at RFKILL_MINOR, 242), and 6.1 hands out
+ * dynamic minors from 127 down, so no driver is given it at runtime
+ * either.  Not 243: the first of the range is the likeliest pick of another
+ * local driver.
+ */
+#define MVM_MINOR	248
+
 static struct miscdevice mvm_dev = {
-	.minor	= MISC_DYNAMIC_MINOR,
+	.minor	= MVM_MINOR,
 	.name	= MVM_NAME,
 	.fops	= &mvm_dev_fops,
 	.groups	= mvm_dev_groups,
@@ -179,8 +198,12 @@ static int __init mvm_init(void)
 		goto err_notifier_dec;
 
 	r = misc_register(&mvm_dev);
-	if (r)
+	if (r) {
+		if (r == -EBUSY)
+			pr_err(MVM_NAME ": misc minor %d is taken by another driver\n",
+			       MVM_MINOR);
 		goto err_nl_exit;
+	}
 
 	pr_info(MVM_NAME ": %s backend ready%s%s%s%s\n", mvm_ops->name,
 		mvm_ops->caps.nested_paging ? ", nested paging" : "",
@@ -218,3 +241,5 @@ module_exit(mvm_exit);
 MODULE_DESCRIPTION("minivmm: a small type-2 hypervisor for Intel VMX and AMD SVM");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(MINIVMM_VERSION);
+MODULE_ALIAS_MISCDEV(MVM_MINOR);
+MODULE_ALIAS("devname:" MVM_NAME);

@@ -18,9 +18,10 @@
 # it needs root (or sudo without a password), and it skips rather than
 # replace a minivmm that is already in DKMS.  Files it creates that are not
 # minivmm's (depmod's index of a kernel that had none, DKMS's signing key
-# when there was none) are removed again at the end.  Needs vmctl and
-# kmod/minivmm.ko built from this tree.  Logs go to OUTDIR/dkms-check.log and
-# the VM's to OUTDIR/dkms-svm.*.  Exits 0 when every case passed or skipped.
+# when there was none) are removed again at the end.  Needs kmod/minivmm.ko
+# built from this tree, and the selftests and static vmctl the rig builds
+# under BUILD (make check-host does both).  Logs go to OUTDIR/dkms-check.log
+# and the VM's to OUTDIR/dkms-svm.*.  Exits 0 when every case passed or skipped.
 set -u
 
 usage="usage: dkms-check.sh ABI KERNEL_DIR OUTDIR"
@@ -44,7 +45,7 @@ kmods=/lib/modules/$krel
 installed=$kmods/updates/dkms/minivmm.ko
 vm=dkms-svm
 
-NCASES=15
+NCASES=16
 old=0.0-old
 
 skip_all() {
@@ -130,7 +131,7 @@ say() {
 # An older minivmm, added to DKMS but not built, for dkms-install to replace.
 add_old() {
 	as_root mkdir -p "/usr/src/minivmm-$old" &&
-	sed "s/@VERSION@/$old/" "$top/dkms.conf" |
+	sed "s/#MODULE_VERSION#/$old/" "$top/dkms.conf" |
 		as_root tee "/usr/src/minivmm-$old/dkms.conf" >/dev/null &&
 	as_root dkms add "minivmm/$old"
 }
@@ -156,8 +157,8 @@ check_source() {
 	[ -d "$src" ] || { say "$src is missing"; return 1; }
 	grep -qx "PACKAGE_VERSION=\"$version\"" "$src/dkms.conf" ||
 		{ say "$src/dkms.conf does not say PACKAGE_VERSION=\"$version\""; return 1; }
-	! grep -q @ "$src/dkms.conf" ||
-		{ say "$src/dkms.conf still has a placeholder"; return 1; }
+	! grep -q '#MODULE_VERSION#' "$src/dkms.conf" ||
+		{ say "$src/dkms.conf still has the placeholder"; return 1; }
 	for f in Kbuild VERSION kmod/Kbuild kmod/main.c uapi/linux/minivmm.h; do
 		[ -f "$src/$f" ] || { say "$src/$f is missing"; return 1; }
 	done
@@ -212,11 +213,22 @@ check_exclusive_arch() {
 		{ say "dkms build for aarch64 exited $rc, want 77 (excluded)"; return 1; }
 }
 
+# dkms must refuse a kernel outside BUILD_EXCLUSIVE_KERNEL (a later
+# release, as Ubuntu or Fedora run), without building.
+check_exclusive_kernel() {
+	rc=0
+	as_root dkms build "$mod" -k "$1" --kernelsourcedir "$kmods/build" || rc=$?
+	[ "$rc" -eq 77 ] ||
+		{ say "dkms build for kernel $1 exited $rc, want 77 (excluded)"; return 1; }
+}
+
 initrd=$outdir/$vm.initramfs.cpio.gz
-# The rig builds and installs the selftests, with this guest, first.
+# The rig builds and installs the selftests, with this guest, first, and
+# the static vmctl its VMs run (rig.sh).
 guest_build=${BUILD:-$top/build}
 case $guest_build in /*) ;; *) guest_build=$top/$guest_build ;; esac
 guest=$guest_build/testvm/selftests/vmctl_guest_mb.elf
+rig_vmctl=$guest_build/testvm/vmctl
 
 # The initramfs the VM boots carries the very file DKMS installed.
 check_initramfs() {
@@ -227,8 +239,10 @@ check_initramfs() {
 	chmod +x "$tmp/st/run.sh"
 	cp "$guest" "$tmp/st/" ||
 		{ say "no $guest: build the selftests first (make selftests)"; return 1; }
+	[ -f "$rig_vmctl" ] ||
+		{ say "no $rig_vmctl: the rig builds it (make check-host)"; return 1; }
 	"$here/testvm/mkinitramfs.sh" "$kdir" "$installed" \
-		"$top/userspace/vmctl/vmctl" "$tmp/st" "$initrd" ||
+		"$rig_vmctl" "$tmp/st" "$initrd" ||
 		{ say "mkinitramfs.sh failed"; return 1; }
 	# Exactly one minivmm.ko, so it is the one modprobe loads.
 	kos=$(gzip -dc "$initrd" | cpio -t --quiet | grep 'minivmm\.ko')
@@ -302,6 +316,7 @@ for c in CONFIG_MODULES CONFIG_PREEMPT_NOTIFIERS CONFIG_MMU_NOTIFIER; do
 		check_exclusive_config "$c"
 done
 case_ "BUILD_EXCLUSIVE_ARCH: dkms skips aarch64" check_exclusive_arch
+case_ "BUILD_EXCLUSIVE_KERNEL: dkms skips a 6.8 kernel" check_exclusive_kernel 6.8.0-31-generic
 t1=$(date +%s)
 case_ "the VM's initramfs carries the module DKMS installed, and no other (same sha256)" check_initramfs
 case_ "stock $krel in QEMU (SVM): modprobe loads the DKMS module" check_vm_load

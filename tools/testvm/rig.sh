@@ -68,9 +68,25 @@ kheaders=/usr/src/linux-headers-$abi-amd64
 # 2. The pieces under test, the module built for the stock kernel the VMs
 # boot.  Each step stops the rig: a broken build is a failed run, not a
 # skip.
+#
+# vmctl is linked statically (STATIC=1), as the selftests are, so the
+# initramfs holds no shared library: mkinitramfs.sh could copy the build
+# machine's libc and libnl for a dynamic one, but only what ldd lists, and
+# every start in Bochs would pay for the dynamic loader.  The VMs get a
+# copy, build/testvm/vmctl (dkms-check.sh's VM too), so that a later
+# 'make vmctl' (dynamic, the default) in the tree cannot change what they
+# run.
+rig_vmctl=$build/testvm/vmctl
 rig_build() {
-	$make -C "$top" --no-print-directory ${stock:+modules} vmctl selftests \
+	$make -C "$top" --no-print-directory ${stock:+modules} selftests \
 		KDIR="$kheaders" BUILD="$build" &&
+	$make -C "$top" --no-print-directory vmctl STATIC=1 &&
+	mkdir -p "$build/testvm" &&
+	cp "$top/userspace/vmctl/vmctl" "$rig_vmctl" &&
+	if ldd "$rig_vmctl" >/dev/null 2>&1; then
+		echo "rig: $rig_vmctl is linked dynamically, not statically" >&2
+		false
+	fi &&
 	rm -rf "$build/testvm/selftests" &&
 	$make -C "$top/selftests/minivmm" --no-print-directory \
 		OUTPUT="$build/selftests" install \
@@ -90,7 +106,7 @@ if [ -n "$stock" ]; then
 	initrd=$build/testvm/initramfs.cpio.gz
 	MINIVMM_RIG_GUEST_KERNEL=$kdir/vmlinuz \
 	"$here/mkinitramfs.sh" "$kdir" "$top/kmod/minivmm.ko" \
-		"$top/userspace/vmctl/vmctl" "$build/testvm/selftests" "$initrd"
+		"$rig_vmctl" "$build/testvm/selftests" "$initrd"
 fi
 t2=$(now)
 
@@ -123,7 +139,7 @@ debug_prepare() {
 	kstock=$("$here/fetch-kernel.sh" "$abi") || return 1
 	MINIVMM_RIG_GUEST_KERNEL=$kstock/vmlinuz \
 	MINIVMM_RIG_KVM=0 "$here/mkinitramfs.sh" "$kdebug" \
-		"$debug_src/kmod/minivmm.ko" "$top/userspace/vmctl/vmctl" \
+		"$debug_src/kmod/minivmm.ko" "$rig_vmctl" \
 		"$build/testvm/selftests" "$initrd_debug" \
 		"$debug_src/kmod/minivmm_kunit.ko" || return 1
 	# A bigger log buffer: the dmesg at the end must hold every report.
