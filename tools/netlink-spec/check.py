@@ -27,6 +27,7 @@
 import gzip
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -99,10 +100,14 @@ def header_values(top, names):
         src, exe = os.path.join(tmp, 'values.c'), os.path.join(tmp, 'values')
         with open(src, 'w') as f:
             f.write('\n'.join(prog) + '\n')
-        cc = os.environ.get('CC', 'cc')
-        r = subprocess.run([cc, '-std=gnu11', '-Wall', '-Werror',
-                            '-I', os.path.join(top, 'uapi'), '-o', exe, src],
-                           capture_output=True, text=True)
+        cc = os.environ.get('CC') or 'cc'
+        try:
+            r = subprocess.run(shlex.split(cc) + [
+                '-std=gnu11', '-Wall', '-Werror', '-I', os.path.join(top, 'uapi'),
+                '-o', exe, src], capture_output=True, text=True)
+        except OSError as err:
+            fail(f"cannot run the C compiler {cc!r}: {err}")
+            return None
         if r.returncode:
             fail(f"compiling a program that prints the header's values failed ({cc}):")
             for line in r.stderr.splitlines()[:8]:
