@@ -17,6 +17,18 @@ def strip_comments(text):
     return re.sub(r'//[^\n]*', '', text)
 
 
+def skip_literal(text, j):
+    """Index of the quote closing the string or character literal that
+    opens at text[j]: brackets and commas inside one do not count."""
+    q = text[j]
+    j += 1
+    while j < len(text) and text[j] != q:
+        j += 2 if text[j] == '\\' else 1
+    if j >= len(text):
+        raise ValueError('unterminated literal')
+    return j
+
+
 def matching(text, i):
     """Index just past the bracket that closes the one at text[i]."""
     pairs = {'{': '}', '(': ')', '[': ']'}
@@ -24,10 +36,8 @@ def matching(text, i):
     j = i
     while j < len(text):
         c = text[j]
-        if c == '"':
-            j += 1
-            while text[j] != '"':
-                j += 2 if text[j] == '\\' else 1
+        if c in '"\'':
+            j = skip_literal(text, j)
         elif c in pairs:
             stack.append(pairs[c])
         elif c in ')}]':
@@ -44,10 +54,8 @@ def split_top(text, sep=','):
     items, depth, start, j = [], 0, 0, 0
     while j < len(text):
         c = text[j]
-        if c == '"':
-            j += 1
-            while text[j] != '"':
-                j += 2 if text[j] == '\\' else 1
+        if c in '"\'':
+            j = skip_literal(text, j)
         elif c in '([{':
             depth += 1
         elif c in ')]}':
@@ -115,7 +123,8 @@ def c_eval(expr, env, depth=0):
                 raise ValueError(f"{n.id} is not a known constant")
             v = env[n.id]
             return v if isinstance(v, int) else c_eval(v, env, depth + 1)
-        if isinstance(n, ast.UnaryOp):
+        if isinstance(n, ast.UnaryOp) and \
+           type(n.op) in (ast.USub, ast.UAdd, ast.Invert):
             v = ev(n.operand)
             return {ast.USub: -v, ast.UAdd: v, ast.Invert: ~v}[type(n.op)]
         if isinstance(n, ast.BinOp):
@@ -130,7 +139,11 @@ def c_eval(expr, env, depth=0):
                 n.func.id in ('BIT', 'BIT_ULL') and len(n.args) == 1):
             return 1 << ev(n.args[0])
         raise ValueError(f"cannot evaluate {expr!r}")
-    return ev(ast.parse(expr.replace('/', '//'), mode='eval'))
+    try:
+        tree = ast.parse(expr.replace('/', '//'), mode='eval')
+    except SyntaxError:
+        raise ValueError(f"cannot evaluate {expr!r}") from None
+    return ev(tree)
 
 
 def c_defines(paths):

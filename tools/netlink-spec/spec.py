@@ -40,7 +40,7 @@ class Rendering:
 
         self.defines[c_upper(spec.get('c-family-name',
                                       fam + '-family-name'))] = fam
-        # genetlink-c has no "version" property: the version is 1.
+        # Only genetlink-legacy has a "version" property; else it is 1.
         self.defines[c_upper(spec.get('c-version-name',
                                       fam + '-family-version'))] = \
             spec.get('version', 1)
