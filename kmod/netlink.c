@@ -5,7 +5,9 @@
  *
  * The protocol is described once, in Documentation/netlink/minivmm.yaml,
  * and explained in Documentation/netlink.rst; uapi/linux/minivmm.h mirrors
- * its enums.  Nothing here changes a VM: the family only reads.
+ * its enums.  tools/netlink-spec-check.sh checks that this file registers
+ * the spec's operations and groups with its flags, policies and types.
+ * Nothing here changes a VM: the family only reads.
  *
  * Who sees what: a VM is visible to the user (effective uid) that created
  * it, when both the sender and the process that opened the socket run as
@@ -17,7 +19,8 @@
  * namespace's.  A VM the caller may
  * not see answers -ENOENT, the same as one that does not exist, so ids do
  * not leak who runs what.  The "events" group carries every VM's events,
- * so joining it needs CAP_NET_ADMIN (GENL_MCAST_CAP_NET_ADMIN).
+ * so joining it needs CAP_NET_ADMIN (GENL_MCAST_CAP_NET_ADMIN; the spec's
+ * admin-perm on the group).
  *
  * Validation is the strict kind: resv_start_op is 0, so every command has
  * a policy, the core rejects unknown attributes, wrong lengths and a

@@ -15,6 +15,9 @@ pkgs=(
 	qemu-system-x86 bochs bochsbios bochs-term vgabios seabios
 	busybox-static isolinux syslinux-common genisoimage
 	libnl-3-dev libnl-genl-3-dev pkg-config dkms man-db linux-source-6.1 xz-utils
+	# tools/netlink-spec-check.sh: the kernel's netlink spec schemas, and
+	# what reads and validates them
+	linux-doc-6.12 python3-yaml python3-jsonschema
 )
 
 updated=

@@ -7,12 +7,14 @@
 #   host-check.sh OUTDIR ABI KERNEL_DIR
 #
 # runs tools/install-check.sh (make install/uninstall, man pages, bash
-# completion, the release number) and tools/dkms-check.sh (the DKMS round
-# trip, with one short QEMU boot of the module DKMS built), and writes
+# completion, the release number), tools/dkms-check.sh (the DKMS round
+# trip, with one short QEMU boot of the module DKMS built) and
+# tools/netlink-spec-check.sh (the netlink spec against the kernel's schema,
+# the uapi header, kmod/netlink.c and vmctl), and writes
 #
-#   OUTDIR/host.tap          both as kselftest-style TAP, programs
-#                            "install_check" and "dkms_check", and the
-#                            rig's end marker
+#   OUTDIR/host.tap          all three as kselftest-style TAP, programs
+#                            "install_check", "dkms_check" and
+#                            "netlink_spec_check", and the rig's end marker
 #   OUTDIR/host.console.log  the console of dkms_check's VM, so count.sh
 #                            looks for kernel problems there too
 #   OUTDIR/host.dmesg.log    empty
@@ -59,9 +61,10 @@ run() {
 
 {
 	echo "TAP version 13"
-	echo "1..2"
+	echo "1..3"
 	run 1 install_check "$here/install-check.sh" "$out/install-check.log"
 	run 2 dkms_check "$here/dkms-check.sh" "$abi" "$kdir" "$out"
+	run 3 netlink_spec_check "$here/netlink-spec-check.sh"
 	echo "# minivmm-rig: end of tests"
 } >"$tap"
 
@@ -69,4 +72,4 @@ cp "$out/dkms-svm.console.log" "$out/host.console.log" 2>/dev/null ||
 	: >"$out/host.console.log"
 wall=$(($(date +%s) - start))
 printf 'exit: host-check exit=0\nwall: %s s\n' "$wall" >"$out/host.status"
-echo "host: install_check and dkms_check in $wall s" >&2
+echo "host: install_check, dkms_check and netlink_spec_check in $wall s" >&2

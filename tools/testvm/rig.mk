@@ -33,7 +33,8 @@ check-svm:
 check-vmx:
 	+@BUILD=$(BUILD) MAKE="$(MAKE)" $(RIG_SH) check vmx
 
-# make install, man pages, the DKMS round trip: tools/host-check.sh
+# make install, man pages, the DKMS round trip, the netlink spec:
+# tools/host-check.sh
 check-host:
 	+@BUILD=$(BUILD) MAKE="$(MAKE)" $(RIG_SH) check host
 

@@ -225,8 +225,8 @@ runnable() {
 	[ "$1" != debug ] || [ -z "$debug_failed" ]
 }
 # The host-side checks (tools/host-check.sh: make install, the man pages,
-# the DKMS round trip with one short QEMU boot) run beside the VMs, at low
-# priority, in about a minute; they count as the run "host".
+# the DKMS round trip with one short QEMU boot, the netlink spec) run beside
+# the VMs, at low priority, in about a minute; they count as the run "host".
 host_pid=
 case " $* " in
 *" host "*)

@@ -524,6 +524,8 @@ struct minivmm_run {
  * VM, its statistics and its events (Documentation/netlink.rst).  The one
  * description of the protocol is Documentation/netlink/minivmm.yaml; the
  * enums below mirror it.  Attribute and command numbers only grow.
+ * tools/netlink-spec-check.sh compares everything from MINIVMM_GENL_NAME to
+ * the end of this file with the spec, so the netlink part stays last.
  * ---------------------------------------------------------------------------
  */
 #define MINIVMM_GENL_NAME		"minivmm"

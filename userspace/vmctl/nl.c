@@ -27,7 +27,10 @@
 #define SOL_NETLINK	270
 #endif
 
-/* The parse-side policies: what vmctl accepts from the kernel. */
+/*
+ * The parse-side policies: what vmctl accepts from the kernel, in the
+ * spec's types (tools/netlink-spec-check.sh compares them).
+ */
 static struct nla_policy vm_policy[MINIVMM_A_VM_MAX + 1] = {
 	[MINIVMM_A_VM_ID]		= { .type = NLA_U32 },
 	[MINIVMM_A_VM_PID]		= { .type = NLA_U32 },
