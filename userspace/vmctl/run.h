@@ -29,6 +29,7 @@
 #define KiB			(1ULL << 10)
 #define MiB			(1ULL << 20)
 #define GiB			(1ULL << 30)
+#define TiB			(1ULL << 40)
 
 /*
  * Guest RAM is one anonymous mapping.  Up to 3 GiB it sits at GPA 0; any
