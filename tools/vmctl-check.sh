@@ -155,8 +155,10 @@ check_info() {
 }
 
 check_in_vm() {
-	[ "$cpu" = none ] && [ "$in_vm" = 1 ] ||
-		{ skip "this host is not a VM without VT-x/AMD-V"; return; }
+	if [ "$cpu" != none ] || [ "$in_vm" != 1 ]; then
+		skip "this host is not a VM without VT-x/AMD-V"
+		return
+	fi
 	expect_not_loaded || return
 	run info
 	grep -qx "vmctl: fix: you are inside a VM: enable nested virtualization on the host (this VM's CPU needs the vmx or svm flag)" "$tmp/err" ||
@@ -283,8 +285,11 @@ check_help() {
 	for c in $("$vmctl" --help | awk '/^Commands:/ { on = 1; next }
 			on && /^$/ { exit } on && /^  [a-z]/ { print $1 }'); do
 		run "$c" --help
-		[ "$rc" -eq 0 ] && head -n 1 "$tmp/out" | grep -q "^usage: vmctl $c" ||
-			{ say "'vmctl $c --help' does not print its usage"; rc_all=1; }
+		if [ "$rc" -ne 0 ] ||
+		   ! head -n 1 "$tmp/out" | grep -q "^usage: vmctl $c"; then
+			say "'vmctl $c --help' does not print its usage"
+			rc_all=1
+		fi
 	done
 	return $rc_all
 }

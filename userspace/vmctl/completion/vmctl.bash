@@ -68,7 +68,7 @@ _vmctl_offer()
 # quote the next character (inside "...", only before \ " $ and `).
 _vmctl_unquote()
 {
-	local w=$1 out= c dq=false
+	local w=$1 out='' c dq=false
 
 	case $w in
 	\'*)
@@ -170,6 +170,8 @@ _vmctl_init()
 
 _vmctl()
 {
+	# split is set by _init_completion -s.
+	# shellcheck disable=SC2034
 	local cur prev words cword split
 	local prog cmd usage line opt i w pos=0 only_args=false
 	local -a opts=() args=()
