@@ -436,11 +436,15 @@ check_comp_options() {
 
 # Type at an interactive bash on a pty, then run what readline made of the
 # line with printf in front: the candidates' quoting as bash inserts it.
+# vmctl is found in PATH, as the name the completion is registered for;
+# the --accel line shows it is _vmctl that completes, not bash's default.
 check_comp_readline() {
 	bc=$1
 	[ "$bc" = 0 ] || [ -r "$bash_completion" ] ||
 		{ skip "bash-completion is not installed"; return; }
 	command -v script >/dev/null || { skip "no script(1) to make a pty"; return; }
+	mkdir -p "$tmp/bin"
+	ln -sf "$vmctl" "$tmp/bin/vmctl"
 	tab=$(printf '\t')
 	ctrl_a=$(printf '\001')
 	show="printf '<%s>\\n' "
@@ -450,17 +454,20 @@ check_comp_readline() {
 		[ "$bc" = 1 ] && echo ". '$bash_completion'"
 		echo ". '$comp'; cd '$tmp/files'"
 		# printf, not echo: the line holds backslashes.
-		printf '%s\n' "'$vmctl' run my\\ k$tab$ctrl_a$show" \
-			"'$vmctl' run \"my k$tab$ctrl_a$show" \
-			"'$vmctl' run su$tab$ctrl_a$show"
+		printf '%s\n' "vmctl run --accel k$tab$ctrl_a$show" \
+			"vmctl run my\\ k$tab$ctrl_a$show" \
+			"vmctl run \"my k$tab$ctrl_a$show" \
+			"vmctl run su$tab$ctrl_a$show"
 		echo exit
 	} >"$tmp/typed"
-	timeout 30 script -qfc "env -i HOME='$tmp' TERM=dumb INPUTRC=/dev/null PATH='$PATH' bash --norc --noprofile -i" \
+	timeout 30 script -qfc "env -i HOME='$tmp' TERM=dumb INPUTRC=/dev/null PATH='$tmp/bin:$PATH' bash --norc --noprofile -i" \
 		/dev/null <"$tmp/typed" >"$tmp/pty" 2>&1
 	tr -d '\r' <"$tmp/pty" | grep -a '^<' |
-		grep -avxF -e "<$vmctl>" -e "<run>" >"$tmp/got"
+		grep -avxF -e "<vmctl>" -e "<run>" >"$tmp/got"
 	cat "$tmp/pty"
-	same "$tmp/got" "<my kernel.elf>
+	same "$tmp/got" "<--accel>
+<kvm>
+<my kernel.elf>
 <my kernel.elf>
 <sub/>"
 }
@@ -490,7 +497,7 @@ case_ "completion with bash-completion, through COMP_WORDS: a file name with a s
 case_ "completion with bash-completion, through COMP_WORDS: a directory (_filedir)" check_comp_dir 1
 case_ "completion with bash-completion, through COMP_WORDS: option values (_init_completion -s)" check_comp_values 1
 case_ "completion offers every option of each command's usage line, and --help" check_comp_options
-case_ "completion without bash-completion in a real readline: 'my\\ kernel.elf' and 'sub/' inserted" check_comp_readline 0
-case_ "completion with bash-completion in a real readline: 'my\\ kernel.elf' and 'sub/' inserted" check_comp_readline 1
+case_ "completion without bash-completion in a real readline: --accel's values, 'my\\ kernel.elf' and 'sub/' inserted" check_comp_readline 0
+case_ "completion with bash-completion in a real readline: --accel's values, 'my\\ kernel.elf' and 'sub/' inserted" check_comp_readline 1
 case_ "vmctl run --help names the T suffix of --mem" check_mem_help
 [ "$failed" -eq 0 ]
