@@ -122,7 +122,7 @@ int mb_find_header(const struct run_file *img, struct mb_header *h,
 	return -ENOENT;
 }
 
-/* Flag bits 0-15 are requirements: any vmctl cannot meet refuses (3.1.2). */
+/* Flag bits 0-15 are requirements (3.1.2): is one set that vmctl cannot meet? */
 static bool mb_unsupported(const struct mb_header *h)
 {
 	return (h->flags & 0xffff) & ~MB_FLAGS_KNOWN_REQ;
