@@ -11,15 +11,15 @@
  * registers, and run (vcpu_loop.c) with the devices of ioport.c, stdin
  * feeding the UART for as long as the guest runs (term.c).
  *
- * The format is decided in this order: --flat ADDR forces a flat binary;
- * otherwise a Multiboot header in the first 8192 bytes makes it a Multiboot
- * kernel (as GRUB's "multiboot" command would); then a bzImage (boot_flag
- * and "HdrS"), a vmlinux (an ELF64 with a "Linux" note), and otherwise it
- * must be a 64-bit ELF.  --module is for Multiboot only, --initrd and
- * --no-default-cmdline for Linux only, --cmdline for both.  A Linux kernel
- * is checked against --mem, its initrd and its command line here too
- * (linux_check()), so that a kernel that cannot boot is refused before a
- * VM exists.
+ * The format is decided in this order (boot/image.c): --flat ADDR forces
+ * a flat binary; otherwise a Multiboot header in the first 8192 bytes makes
+ * it a Multiboot kernel (as GRUB's "multiboot" command would); then a
+ * bzImage (boot_flag and "HdrS"), a vmlinux (an ELF64 with a "Linux" note),
+ * and otherwise it must be a 64-bit ELF.  The image's headers are checked
+ * there, and a Linux kernel against --mem, its initrd and its command line
+ * here (linux_check()), so that an image that cannot boot is refused
+ * before /dev/minivmm is opened.  --module is for Multiboot only, --initrd
+ * and --no-default-cmdline for Linux only, --cmdline for both.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -30,27 +30,6 @@
 
 #include "vmctl.h"
 #include "run.h"
-
-/* Why a loader refused the image, in words. */
-static const char *load_error(int err)
-{
-	switch (err) {
-	case -ENOEXEC:	return "not a Multiboot kernel, a Linux bzImage or vmlinux, nor a 64-bit x86 ELF executable (for a flat binary, give --flat ADDR)";
-	case -EINVAL:	return "its headers are inconsistent (sizes or offsets outside the file, or an entry point outside its segments)";
-	case -ERANGE:	return "it does not fit in guest RAM where it asks to be loaded (try a larger --mem)";
-	case -ENOMEM:	return "no room left in guest RAM for the boot data (try a larger --mem)";
-	case -E2BIG:	return "it has too many segments";
-	case -EOPNOTSUPP: return "its Multiboot header requires a feature vmctl does not offer (a video mode, or an unknown flag in bits 2-15)";
-	}
-	return strerror(-err);
-}
-
-enum run_format {
-	RUN_FLAT,
-	RUN_MULTIBOOT,
-	RUN_ELF64,
-	RUN_LINUX,
-};
 
 struct run_images {
 	struct run_file img;
@@ -87,7 +66,7 @@ static int run_read_linux(const struct run_opts *o, struct run_images *im)
 
 		/* Refused before it is read: it could be bigger than our RAM. */
 		if (!stat(o->initrd, &st) && (uint64_t)st.st_size >= o->mem_size) {
-			pr_err("cannot boot %s: the initrd %s (%llu MiB) is larger than the guest's RAM (%llu MiB); give a larger --mem",
+			pr_err("cannot load %s as a Linux kernel: the initrd %s (%llu MiB) is larger than the guest's RAM (%llu MiB); give a larger --mem",
 			       o->image, o->initrd,
 			       (unsigned long long)st.st_size / MiB,
 			       (unsigned long long)o->mem_size / MiB);
@@ -111,7 +90,7 @@ static int run_read_linux(const struct run_opts *o, struct run_images *im)
 			  o->initrd ? &im->initrd : NULL, im->cmdline, err,
 			  sizeof(err));
 	if (ret) {
-		pr_err("cannot boot %s: %s", o->image, err);
+		pr_err("cannot load %s as a Linux kernel: %s", o->image, err);
 		return VMCTL_EXIT_ERROR;
 	}
 	return VMCTL_EXIT_OK;
@@ -125,8 +104,7 @@ static int run_read_linux(const struct run_opts *o, struct run_images *im)
 static int run_read_images(const char *cmd, const struct run_opts *o,
 			   struct run_images *im)
 {
-	struct mb_header h;
-	size_t off;
+	char why[256];
 	int ret;
 
 	memset(im, 0, sizeof(*im));
@@ -145,39 +123,41 @@ static int run_read_images(const char *cmd, const struct run_opts *o,
 		}
 	}
 
-	if (o->flat) {
-		im->format = RUN_FLAT;
-		return VMCTL_EXIT_OK;
-	}
-	ret = mb_find_header(&im->img, &h, &off);
-	if (ret == -EINVAL) {
-		pr_err("cannot load %s: its Multiboot header has a bad checksum or is cut short",
-		       o->image);
+	ret = image_check(&im->img, o->flat, &im->format, why, sizeof(why));
+	if (im->format == RUN_UNKNOWN && ret) {
+		pr_err("cannot load %s: %s", o->image, why);
 		return VMCTL_EXIT_ERROR;
 	}
-	if (!ret) {
-		im->format = RUN_MULTIBOOT;
+
+	/* An option the format has no use for is a usage error first. */
+	switch (im->format) {
+	case RUN_MULTIBOOT:
 		if (o->initrd || o->no_default_cmdline)
 			return vmctl_usage_error(cmd, "--initrd and --no-default-cmdline are for Linux kernels; %s is a Multiboot kernel (give it --module)",
 						 o->image);
-		return VMCTL_EXIT_OK;
-	}
-	if (linux_is_bzimage(&im->img) || linux_is_vmlinux(&im->img)) {
-		im->format = RUN_LINUX;
+		break;
+	case RUN_LINUX:
 		if (o->nr_modules)
 			return vmctl_usage_error(cmd, "--module is for Multiboot kernels; %s is a Linux kernel (give it --initrd)",
 						 o->image);
-		return run_read_linux(o, im);
+		break;
+	case RUN_ELF64:
+		if (o->cmdline || o->nr_modules || o->initrd ||
+		    o->no_default_cmdline)
+			return vmctl_usage_error(cmd, "--cmdline, --module, --initrd and --no-default-cmdline are for Multiboot or Linux kernels; %s is a 64-bit ELF",
+						 o->image);
+		break;
+	default:
+		break;
 	}
-	if (!elf_is_elf64(&im->img)) {
-		pr_err("cannot load %s: %s", o->image, load_error(-ENOEXEC));
+
+	if (ret) {
+		pr_err("cannot load %s as a %s: %s", o->image,
+		       run_format_name(im->format), why);
 		return VMCTL_EXIT_ERROR;
 	}
-	im->format = RUN_ELF64;
-	if (o->cmdline || o->nr_modules || o->initrd ||
-	    o->no_default_cmdline)
-		return vmctl_usage_error(cmd, "--cmdline, --module, --initrd and --no-default-cmdline are for Multiboot or Linux kernels; %s is a 64-bit ELF",
-					 o->image);
+	if (im->format == RUN_LINUX)
+		return run_read_linux(o, im);
 	return VMCTL_EXIT_OK;
 }
 
@@ -222,16 +202,11 @@ static int run_load(struct vm *vm, const struct run_opts *o,
 		return load_elf64(&vm->mem, &im->img, bs);
 	case RUN_LINUX:
 		return run_load_linux(vm, o, im, bs);
+	case RUN_UNKNOWN:
+		break;
 	}
 	return -EINVAL;
 }
-
-static const char *const format_names[] = {
-	[RUN_FLAT] = "flat binary",
-	[RUN_MULTIBOOT] = "Multiboot kernel",
-	[RUN_ELF64] = "64-bit ELF",
-	[RUN_LINUX] = "Linux kernel",
-};
 
 /*
  * --trace-boot: when the guest reached each milestone the UART sees,
@@ -300,7 +275,7 @@ int cmd_run(int argc, char **argv)
 	ret = run_load(&vm, &o, &im, &bs);
 	if (ret) {
 		pr_err("cannot load %s as a %s: %s", o.image,
-		       format_names[im.format], load_error(ret));
+		       run_format_name(im.format), image_error(im.format, ret));
 		goto out_destroy;
 	}
 	ret = vm_set_boot_state(&vm, &bs);
@@ -310,7 +285,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (o.trace_exits)
 		pr_err("starting %s (%s) in %s mode at 0x%llx on %s", o.image,
-		       format_names[im.format], bs.mode,
+		       run_format_name(im.format), bs.mode,
 		       (unsigned long long)bs.regs.rip, vm.accel->display);
 
 	machine_init(&mc, o.mem_size, o.cpus, STDOUT_FILENO);

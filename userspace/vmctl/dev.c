@@ -171,18 +171,20 @@ static void node_facts(const char *root, struct mvm_facts *f)
 	f->in_dev_group = process_has_group(st.st_gid);
 }
 
-static enum mvm_cpu_virt cpu_facts(const char *root)
+static void cpu_facts(const char *root, struct mvm_facts *f)
 {
 	/* The first CPU's block, which holds its flags line, fits easily. */
 	char path[PATH_MAX], text[16384];
 	ssize_t n;
 
+	f->cpu = MVM_CPU_UNKNOWN;
 	snprintf(path, sizeof(path), "%s/proc/cpuinfo", root);
 	n = read_file(path, text, sizeof(text) - 1);
 	if (n < 0)
-		return MVM_CPU_UNKNOWN;
+		return;
 	text[n] = '\0';
-	return mvm_parse_cpu_flags(text);
+	f->cpu = mvm_parse_cpu_flags(text);
+	f->in_vm = mvm_parse_cpu_in_vm(text);
 }
 
 /* Best effort: no EFI, or efivarfs not mounted, is "cannot tell". */
@@ -281,7 +283,7 @@ void mvm_gather_facts(const char *root, const char *release,
 	devnum_facts(root, f);
 
 	node_facts(root, f);
-	f->cpu = cpu_facts(root);
+	cpu_facts(root, f);
 	f->secure_boot = secure_boot_facts(root);
 	f->vendor = vendor_facts(root);
 
@@ -301,18 +303,27 @@ void mvm_gather_facts(const char *root, const char *release,
 
 /*
  * Tell the user, on stderr, why @op failed with @err and what to do:
- * one line of cause, then a line of fix and a note when there is one.
+ * one line of cause, after "@cmd: " when @cmd is not NULL, then a line of
+ * fix and a note when there is one.
  */
-void mvm_explain(int err, const char *op)
+void mvm_explain_for(const char *cmd, int err, const char *op)
 {
 	struct mvm_facts f;
 	struct mvm_diag d;
 
 	mvm_gather_facts("", NULL, &f);
 	mvm_diagnose(&f, err, op, &d);
-	pr_err("%s", d.what);
+	if (cmd)
+		pr_err("%s: %s", cmd, d.what);
+	else
+		pr_err("%s", d.what);
 	if (d.fix[0])
 		pr_err("fix: %s", d.fix);
 	if (d.note[0])
 		pr_err("note: %s", d.note);
+}
+
+void mvm_explain(int err, const char *op)
+{
+	mvm_explain_for(NULL, err, op);
 }

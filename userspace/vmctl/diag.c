@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * diag.c: turning a failed open or ioctl of /dev/minivmm into one line
- * saying why and one line saying what to do.
+ * diag.c: turning a failed open or ioctl of /dev/minivmm, or a missing
+ * netlink family, into one line saying why and one line saying what to
+ * do.  Every command reaches the module through one of those, so each
+ * says the same about a module that is not there (diagnose_not_loaded()).
  *
  * Nothing here touches the system.  dev.c gathers a struct mvm_facts and
  * mvm_diagnose() decides from it alone, so tests/diag_test.c can walk every
@@ -65,38 +67,73 @@ static const char *flags_value(const char *line, size_t len)
 }
 
 /*
- * Which virtualization extension the first CPU in @cpuinfo (the text of
- * /proc/cpuinfo) advertises.  All CPUs of a machine advertise the same.
+ * The value of the first CPU's "flags" line in @cpuinfo (the text of
+ * /proc/cpuinfo), as [*start, *end).  All CPUs of a machine advertise the
+ * same.  Returns false when there is no such line.
  */
-enum mvm_cpu_virt mvm_parse_cpu_flags(const char *cpuinfo)
+static bool flags_line(const char *cpuinfo, const char **start,
+		       const char **end)
 {
-	const char *line = cpuinfo, *end, *p, *tok;
+	const char *line = cpuinfo, *eol, *p;
 	size_t len;
 
 	while (line && *line) {
-		end = strchr(line, '\n');
-		len = end ? (size_t)(end - line) : strlen(line);
+		eol = strchr(line, '\n');
+		len = eol ? (size_t)(eol - line) : strlen(line);
 		p = flags_value(line, len);
 		if (p) {
-			end = line + len;
-			while (p < end) {
-				while (p < end && is_blank(*p))
-					p++;
-				tok = p;
-				while (p < end && !is_blank(*p))
-					p++;
-				if (p - tok != 3)
-					continue;
-				if (!strncmp(tok, "vmx", 3))
-					return MVM_CPU_VMX;
-				if (!strncmp(tok, "svm", 3))
-					return MVM_CPU_SVM;
-			}
-			return MVM_CPU_NONE;
+			*start = p;
+			*end = line + len;
+			return true;
 		}
-		line = end ? end + 1 : NULL;
+		line = eol ? eol + 1 : NULL;
 	}
-	return MVM_CPU_UNKNOWN;
+	return false;
+}
+
+/* Is @flag one of the whole words in [p, end)? */
+static bool has_word(const char *p, const char *end, const char *flag)
+{
+	size_t len = strlen(flag);
+	const char *tok;
+
+	while (p < end) {
+		while (p < end && is_blank(*p))
+			p++;
+		tok = p;
+		while (p < end && !is_blank(*p))
+			p++;
+		if ((size_t)(p - tok) == len && !strncmp(tok, flag, len))
+			return true;
+	}
+	return false;
+}
+
+/* Which virtualization extension the CPU in @cpuinfo advertises. */
+enum mvm_cpu_virt mvm_parse_cpu_flags(const char *cpuinfo)
+{
+	const char *p, *end;
+
+	if (!flags_line(cpuinfo, &p, &end))
+		return MVM_CPU_UNKNOWN;
+	if (has_word(p, end, "vmx"))
+		return MVM_CPU_VMX;
+	if (has_word(p, end, "svm"))
+		return MVM_CPU_SVM;
+	return MVM_CPU_NONE;
+}
+
+/*
+ * Does the CPU in @cpuinfo say it runs under a hypervisor?  The kernel
+ * prints "hypervisor" for CPUID.1:ECX bit 31, which hypervisors set for
+ * their guests and real CPUs leave clear (Intel SDM vol 2A, CPUID: ECX
+ * bit 31 is "not used", always 0).
+ */
+bool mvm_parse_cpu_in_vm(const char *cpuinfo)
+{
+	const char *p, *end;
+
+	return flags_line(cpuinfo, &p, &end) && has_word(p, end, "hypervisor");
 }
 
 /*
@@ -183,29 +220,43 @@ static void minor_note(const struct mvm_facts *f, struct mvm_diag *d)
 		say(d->note, "MINOR is minivmm's number in /proc/misc");
 }
 
+/*
+ * Why minivmm is not there at all, for @subject ("cannot open
+ * /dev/minivmm", ...): every command that needs the module, whichever
+ * door it knocks on, says the same.
+ */
 static enum mvm_cause diagnose_not_loaded(const struct mvm_facts *f,
+					  const char *subject,
 					  struct mvm_diag *d)
 {
+	enum mvm_cause cause = MVM_CAUSE_NO_CPU_VIRT;
+
 	/* No point installing or loading what cannot run: CPU first. */
 	if (f->cpu == MVM_CPU_NONE) {
-		say(d->what, "cannot open %s: minivmm is not loaded, and this CPU exposes no VT-x/AMD-V",
-		    MVM_DEV_PATH);
-		say(d->fix, "enable it in the firmware setup; inside a VM, enable nested virtualization");
+		say(d->what, "%s: minivmm is not loaded, and this CPU exposes no VT-x/AMD-V",
+		    subject);
+		if (f->in_vm) {
+			/* No firmware setup to visit: the host decides. */
+			say(d->fix, "you are inside a VM: enable nested virtualization on the host (this VM's CPU needs the vmx or svm flag)");
+			cause = MVM_CAUSE_NO_NESTED_VIRT;
+		} else {
+			say(d->fix, "enable it in the firmware setup; inside a VM, enable nested virtualization");
+		}
 		if (!f->ko_installed)
 			say(d->note, "minivmm is also not installed for kernel %s: run 'sudo make dkms-install' in the minivmm source tree (Documentation/install.rst)",
 			    f->release);
-		return MVM_CAUSE_NO_CPU_VIRT;
+		return cause;
 	}
 
 	if (!f->ko_installed) {
-		say(d->what, "cannot open %s: minivmm is not installed for kernel %s",
-		    MVM_DEV_PATH, f->release);
+		say(d->what, "%s: minivmm is not installed for kernel %s",
+		    subject, f->release);
 		say(d->fix, "run 'sudo make dkms-install' in the minivmm source tree (Documentation/install.rst)");
 		return MVM_CAUSE_NOT_INSTALLED;
 	}
 
-	say(d->what, "cannot open %s: minivmm is installed for kernel %s but not loaded",
-	    MVM_DEV_PATH, f->release);
+	say(d->what, "%s: minivmm is installed for kernel %s but not loaded",
+	    subject, f->release);
 	say(d->fix, "run 'sudo modprobe minivmm'; if it fails see 'sudo dmesg | grep minivmm'");
 	/*
 	 * With Secure Boot on, the kernel refuses unsigned modules and
@@ -216,22 +267,25 @@ static enum mvm_cause diagnose_not_loaded(const struct mvm_facts *f,
 	return MVM_CAUSE_NOT_LOADED;
 }
 
+/* Without sysfs every module looks unloaded: do not guess. */
+static enum mvm_cause diagnose_no_sysfs(const char *subject,
+					struct mvm_diag *d)
+{
+	say(d->what, "%s, and cannot tell why: /sys is not mounted", subject);
+	say(d->fix, "mount it ('mount -t sysfs sysfs /sys') and run vmctl again");
+	return MVM_CAUSE_NO_SYSFS;
+}
+
 /* open() said the node is missing or leads nowhere (ENOENT/ENXIO/ENODEV). */
 static enum mvm_cause diagnose_missing(const struct mvm_facts *f,
 				       struct mvm_diag *d)
 {
 	char nums[sizeof(f->devnum)];
 
-	/* Without sysfs every module looks unloaded: do not guess. */
-	if (!f->sysfs_mounted) {
-		say(d->what, "cannot open %s, and cannot tell why: /sys is not mounted",
-		    MVM_DEV_PATH);
-		say(d->fix, "mount it ('mount -t sysfs sysfs /sys') and run vmctl again");
-		return MVM_CAUSE_NO_SYSFS;
-	}
-
+	if (!f->sysfs_mounted)
+		return diagnose_no_sysfs("cannot open " MVM_DEV_PATH, d);
 	if (!f->module_loaded)
-		return diagnose_not_loaded(f, d);
+		return diagnose_not_loaded(f, "cannot open " MVM_DEV_PATH, d);
 
 	/*
 	 * The misc device exists but nothing made its node: a system with
@@ -259,6 +313,22 @@ static enum mvm_cause diagnose_missing(const struct mvm_facts *f,
 	    MVM_DEV_PATH);
 	minor_note(f, d);
 	return MVM_CAUSE_STALE_DEV_NODE;
+}
+
+/*
+ * The netlink family (list, stats, top, events) is registered by the
+ * module's init and gone with it, so its absence is the module's.
+ */
+static enum mvm_cause diagnose_no_family(const struct mvm_facts *f,
+					 struct mvm_diag *d)
+{
+	static const char subject[] = "the '" MINIVMM_GENL_NAME "' netlink family is not registered";
+
+	if (!f->sysfs_mounted)
+		return diagnose_no_sysfs(subject, d);
+	if (!f->module_loaded)
+		return diagnose_not_loaded(f, subject, d);
+	return MVM_CAUSE_PLAIN;
 }
 
 static enum mvm_cause diagnose_permission(const struct mvm_facts *f,
@@ -371,6 +441,8 @@ enum mvm_cause mvm_diagnose(const struct mvm_facts *f, int err,
 			d->cause = diagnose_permission(f, d);
 			break;
 		}
+	} else if (!strcmp(op, MVM_OP_GENL) && err == ENOENT) {
+		d->cause = diagnose_no_family(f, d);
 	} else if (!strcmp(op, MVM_OP_CREATE_VM) && err == EBUSY) {
 		d->cause = diagnose_busy(f, d);
 	} else if (!strcmp(op, MVM_OP_GET_API_VERSION) && err == ENOTTY) {

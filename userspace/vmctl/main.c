@@ -19,8 +19,10 @@ const struct vmctl_cmd vmctl_cmds[] = {
 	  "Prints the module's API version, its backend (Intel VMX or AMD SVM)\n"
 	  "and capabilities, the CPUs on which it has hardware virtualization\n"
 	  "turned on, then creates and closes a VM.  When something is missing\n"
-	  "(the module, the device node, permission, the CPU feature, or the\n"
-	  "hardware is held by another hypervisor) it says why and how to fix it.\n"
+	  "(the module, the device node, permission, the CPU feature or, inside\n"
+	  "a VM, nested virtualization, or the hardware is held by another\n"
+	  "hypervisor) it says why and how to fix it; list, stats, top, events\n"
+	  "and run say the same.\n"
 	  "\n"
 	  "Exit status: 0 when a VM could be created, 1 otherwise." },
 	{ "run", cmd_run, "vmctl run [--accel minivmm|kvm] [--mem SIZE] [--cpus 1] [--cmdline STR] [--no-default-cmdline] [--initrd FILE] [--module FILE]... [--trace-exits] [--trace-boot] [--exit-stats] [--flat ADDR] IMAGE",
@@ -31,7 +33,8 @@ const struct vmctl_cmd vmctl_cmds[] = {
 	  "ELF, started in long mode on identity-mapped page tables, or, with\n"
 	  "--flat ADDR, a flat binary copied to ADDR and started in real mode.\n"
 	  "\n"
-	  "  --mem SIZE      guest RAM, with a K, M or G suffix (default 128M)\n"
+	  "  --mem SIZE      guest RAM, 1M to 256G, with a K, M, G or T suffix\n"
+	  "                  (default 128M)\n"
 	  "  --cpus N        vCPUs; only 1 for now\n"
 	  "  --cmdline STR   Multiboot: the kernel's command line, after its name;\n"
 	  "                  Linux: appended to the default command line\n"

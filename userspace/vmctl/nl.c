@@ -184,9 +184,9 @@ void vmctl_nl_report(const struct vmctl_nl *nl, int err, const char *what)
 
 	switch (err) {
 	case -ENOENT:
+		/* No family: the module is not there, as info would say. */
 		if (!nl || !nl->sk) {
-			pr_err("%s: the '%s' netlink family is not registered: the minivmm module is not loaded (run 'modprobe minivmm')",
-			       what, MINIVMM_GENL_NAME);
+			mvm_explain_for(what, ENOENT, MVM_OP_GENL);
 			return;
 		}
 		pr_err("%s: %s", what, msg ?: "no such VM or vCPU (or not yours)");

@@ -29,6 +29,7 @@
 #define KiB			(1ULL << 10)
 #define MiB			(1ULL << 20)
 #define GiB			(1ULL << 30)
+#define TiB			(1ULL << 40)
 
 /*
  * Guest RAM is one anonymous mapping.  Up to 3 GiB it sits at GPA 0; any
@@ -158,6 +159,7 @@ struct mb_header {
 
 int mb_find_header(const struct run_file *img, struct mb_header *h,
 		   size_t *offset);
+int mb_check(const struct run_file *img);
 int load_multiboot(struct guest_mem *m, const struct run_file *img,
 		   const char *cmdline, const struct run_file *mods,
 		   unsigned int nr_mods, struct boot_state *bs);
@@ -175,6 +177,20 @@ int linux_check(const struct run_file *img, uint64_t mem_size,
 int load_linux(struct guest_mem *m, const struct run_file *img,
 	       const struct run_file *initrd, const char *cmdline,
 	       uint64_t rsdp_gpa, struct boot_state *bs);
+
+/* boot/image.c: which loader an image is for, checked before any VM */
+enum run_format {
+	RUN_UNKNOWN,		/* none: the image is refused */
+	RUN_FLAT,
+	RUN_MULTIBOOT,
+	RUN_ELF64,
+	RUN_LINUX,
+};
+
+const char *run_format_name(enum run_format fmt);
+const char *image_error(enum run_format fmt, int err);
+int image_check(const struct run_file *img, bool flat, enum run_format *fmt,
+		char *why, size_t why_size);
 
 /* devices/uart.c: a 16550A UART with a receive FIFO and interrupts */
 #define UART_FIFO_SIZE		16

@@ -14,21 +14,25 @@
 #include "run.h"
 
 /*
- * A size with an optional K, M or G suffix (powers of 1024; "MiB" style
- * suffixes and a trailing "B" are accepted too).  Returns 0 or -EINVAL.
+ * A size with an optional K, M, G or T suffix (powers of 1024; "MiB" style
+ * suffixes and a trailing "B" are accepted too).  Returns 0, -EINVAL when
+ * @s is not a size, or -ERANGE when it is one too big for 64 bits, so that
+ * "--mem 99999T" is called out of range like "--mem 1T", not "not a size".
  */
 int run_parse_size(const char *s, uint64_t *out)
 {
 	unsigned long long val;
 	uint64_t mult = 1;
+	bool too_big;
 	char *end;
 
 	if (!s[0] || s[0] == '-')
 		return -EINVAL;
 	errno = 0;
 	val = strtoull(s, &end, 0);
-	if (errno || end == s)
+	if (end == s || (errno && errno != ERANGE))
 		return -EINVAL;
+	too_big = errno == ERANGE;
 	switch (*end) {
 	case 'k': case 'K':
 		mult = KiB;
@@ -42,13 +46,19 @@ int run_parse_size(const char *s, uint64_t *out)
 		mult = GiB;
 		end++;
 		break;
+	case 't': case 'T':
+		mult = TiB;
+		end++;
+		break;
 	}
 	if (mult > 1 && *end == 'i')
 		end++;
 	if (*end == 'B' && (mult > 1 || end[1] == '\0'))
 		end++;
-	if (*end || val > UINT64_MAX / mult)
+	if (*end)
 		return -EINVAL;
+	if (too_big || val > UINT64_MAX / mult)
+		return -ERANGE;
 	*out = val * mult;
 	return 0;
 }
@@ -103,12 +113,14 @@ static int run_parse_opt(int opt, const char *arg, struct run_opts *o,
 			 char *err, size_t err_size)
 {
 	uint64_t val;
+	int ret;
 
 	switch (opt) {
 	case OPT_MEM:
-		if (run_parse_size(arg, &val))
+		ret = run_parse_size(arg, &val);
+		if (ret == -EINVAL)
 			return ERR("--mem: '%s' is not a size (e.g. 128M, 2G)", arg);
-		if (val < GMEM_MIN_SIZE || val > GMEM_MAX_SIZE)
+		if (ret || val < GMEM_MIN_SIZE || val > GMEM_MAX_SIZE)
 			return ERR("--mem: %s is out of range (1M to 256G)", arg);
 		if (val % 4096)
 			return ERR("--mem: %s is not a multiple of 4K", arg);

@@ -228,7 +228,7 @@ static int mvm_exit_stats(struct vm *vm, struct vm_exit_stats *out)
 	size_t n = 0, j, found = 0;
 	int ret;
 
-	vm->failed_op = "the minivmm netlink family";
+	vm->failed_op = MVM_OP_GENL;
 	ret = vmctl_nl_open(&nl);
 	if (ret)
 		return ret;

@@ -44,6 +44,8 @@
 #define MVM_OP_GET_API_VERSION	"MINIVMM_GET_API_VERSION"
 #define MVM_OP_CHECK_EXTENSION	"MINIVMM_CHECK_EXTENSION"
 #define MVM_OP_CREATE_VM	"MINIVMM_CREATE_VM"
+/* Finding the netlink family, for list, stats, top and events. */
+#define MVM_OP_GENL		"the minivmm netlink family"
 
 /* main.c: the command table */
 struct vmctl_cmd {
@@ -108,6 +110,7 @@ struct mvm_facts {
 	bool ko_installed;	/* minivmm.ko* under /lib/modules/<release> */
 	bool in_dev_group;	/* this process has /dev/minivmm's group */
 	enum mvm_cpu_virt cpu;	/* from /proc/cpuinfo */
+	bool in_vm;		/* its flags show a hypervisor */
 	int secure_boot;	/* 1 on, 0 off, -1 unknown */
 	int vendor;		/* MINIVMM_VENDOR_*, 0 when unknown */
 	unsigned int dev_mode;	/* permission bits of /dev/minivmm */
@@ -122,6 +125,7 @@ enum mvm_cause {
 	MVM_CAUSE_PLAIN,		/* no better words than strerror() */
 	MVM_CAUSE_NO_SYSFS,		/* cannot tell: /sys not mounted */
 	MVM_CAUSE_NO_CPU_VIRT,		/* not loaded; CPU has no VT-x/AMD-V */
+	MVM_CAUSE_NO_NESTED_VIRT,	/* the same, inside a VM */
 	MVM_CAUSE_NOT_INSTALLED,	/* not loaded; no .ko for this kernel */
 	MVM_CAUSE_NOT_LOADED,		/* installed, not loaded */
 	MVM_CAUSE_NO_DEV_NODE,		/* loaded, /dev/minivmm not made */
@@ -144,6 +148,7 @@ struct mvm_diag {
 enum mvm_cause mvm_diagnose(const struct mvm_facts *f, int err,
 			    const char *op, struct mvm_diag *d);
 enum mvm_cpu_virt mvm_parse_cpu_flags(const char *cpuinfo);
+bool mvm_parse_cpu_in_vm(const char *cpuinfo);
 int mvm_parse_secure_boot(const unsigned char *var, size_t len);
 int mvm_parse_proc_misc(const char *text, const char *name);
 const char *mvm_vendor_name(int vendor);
@@ -159,5 +164,6 @@ bool mvm_module_file_under(const char *dir);
 void mvm_gather_facts(const char *root, const char *release,
 		      struct mvm_facts *f);
 void mvm_explain(int err, const char *op);
+void mvm_explain_for(const char *cmd, int err, const char *op);
 
 #endif /* VMCTL_H */

@@ -122,6 +122,37 @@ int mb_find_header(const struct run_file *img, struct mb_header *h,
 	return -ENOENT;
 }
 
+/* Flag bits 0-15 are requirements (3.1.2): is one set that vmctl cannot meet? */
+static bool mb_unsupported(const struct mb_header *h)
+{
+	return (h->flags & 0xffff) & ~MB_FLAGS_KNOWN_REQ;
+}
+
+/*
+ * What load_multiboot() would refuse before it needs guest RAM, for
+ * "vmctl run" to say before any VM exists.  Returns 0; -ENOENT when @img
+ * has no Multiboot header; -EBADMSG when its checksum is wrong or the
+ * a.out kludge fields are cut off; -EOPNOTSUPP for a required feature
+ * vmctl does not offer; or, without the a.out kludge, what elf_parse()
+ * refuses in it as an ELF32.
+ */
+int mb_check(const struct run_file *img)
+{
+	struct elf_image e;
+	struct mb_header h;
+	size_t off;
+	int ret;
+
+	ret = mb_find_header(img, &h, &off);
+	if (ret)
+		return ret == -EINVAL ? -EBADMSG : ret;
+	if (mb_unsupported(&h))
+		return -EOPNOTSUPP;
+	if (h.flags & MB_FLAG_AOUT_KLUDGE)
+		return 0;
+	return elf_parse(img, false, &e);
+}
+
 /*
  * The a.out kludge (3.1.3): the file from the header back to load_addr is
  * loaded at load_addr, up to load_end_addr (0: the end of the file), then
@@ -354,7 +385,7 @@ int load_multiboot(struct guest_mem *m, const struct run_file *img,
 	ret = mb_find_header(img, &h, &off);
 	if (ret)
 		return ret;
-	if ((h.flags & 0xffff) & ~MB_FLAGS_KNOWN_REQ)
+	if (mb_unsupported(&h))
 		return -EOPNOTSUPP;
 	if (m->low_size < 2 * MiB)
 		return -ERANGE;

@@ -60,6 +60,13 @@ static void test_cpu_flags(void)
 	      "cpuinfo: no flags line is unknown");
 	check(mvm_parse_cpu_flags("") == MVM_CPU_UNKNOWN,
 	      "cpuinfo: empty is unknown");
+	check(mvm_parse_cpu_in_vm("flags\t\t: fpu sse hypervisor lahf_lm\n") &&
+	      mvm_parse_cpu_in_vm("flags : fpu hypervisor") &&
+	      !mvm_parse_cpu_in_vm("flags\t\t: fpu vmx sse\n") &&
+	      !mvm_parse_cpu_in_vm("flags\t: hypervisorx\n") &&
+	      !mvm_parse_cpu_in_vm("bugs\t: hypervisor\nflags\t: fpu\n") &&
+	      !mvm_parse_cpu_in_vm(""),
+	      "cpuinfo: the hypervisor flag, a whole word of the flags line");
 }
 
 static void test_secure_boot(void)
@@ -114,6 +121,19 @@ static void test_not_loaded(void)
 	      has(d.note, "make dkms-install"),
 	      "1a: also not installed: said in a note");
 
+	f.in_vm = true;
+	check(mvm_diagnose(&f, ENOENT, MVM_OP_OPEN, &d) ==
+	      MVM_CAUSE_NO_NESTED_VIRT &&
+	      !strcmp(d.what, "cannot open /dev/minivmm: minivmm is not loaded, and this CPU exposes no VT-x/AMD-V") &&
+	      !strcmp(d.fix, "you are inside a VM: enable nested virtualization on the host (this VM's CPU needs the vmx or svm flag)") &&
+	      !strcmp(d.note, "minivmm is also not installed for kernel 6.1.0-56-amd64: run 'sudo make dkms-install' in the minivmm source tree (Documentation/install.rst)"),
+	      "1a: the flags show a hypervisor: nested virtualization on the host");
+	f.cpu = MVM_CPU_VMX;
+	f.ko_installed = true;
+	check(mvm_diagnose(&f, ENOENT, MVM_OP_OPEN, &d) ==
+	      MVM_CAUSE_NOT_LOADED,
+	      "1a: inside a VM with vmx: only not loaded");
+
 	base_facts(&f);
 	check(mvm_diagnose(&f, ENOENT, MVM_OP_OPEN, &d) ==
 	      MVM_CAUSE_NOT_INSTALLED &&
@@ -155,6 +175,60 @@ static void test_not_loaded(void)
 	check(mvm_diagnose(&f, ENOENT, MVM_OP_OPEN, &d) == MVM_CAUSE_NO_SYSFS &&
 	      has(d.fix, "mount -t sysfs"),
 	      "1: without /sys it does not guess");
+}
+
+/*
+ * list, stats, top and events find the netlink family, not the node: the
+ * same cause, fix and note as open() gives, after their own subject.
+ */
+static void test_no_family(void)
+{
+	static const char open_subj[] = "cannot open /dev/minivmm: ";
+	static const char genl_subj[] = "the 'minivmm' netlink family is not registered: ";
+	struct mvm_diag o, g;
+	struct mvm_facts f;
+	bool same = true;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		base_facts(&f);
+		f.cpu = i < 2 ? MVM_CPU_NONE : MVM_CPU_SVM;
+		f.in_vm = i == 1;
+		f.ko_installed = i == 3;
+		f.secure_boot = 1;
+		mvm_diagnose(&f, ENOENT, MVM_OP_OPEN, &o);
+		mvm_diagnose(&f, ENOENT, MVM_OP_GENL, &g);
+		same &= o.cause == g.cause &&
+			!strncmp(o.what, open_subj, strlen(open_subj)) &&
+			!strncmp(g.what, genl_subj, strlen(genl_subj)) &&
+			!strcmp(o.what + strlen(open_subj),
+				g.what + strlen(genl_subj)) &&
+			!strcmp(o.fix, g.fix) && !strcmp(o.note, g.note);
+	}
+	check(same, "genl: not loaded: the same cause, fix and note as open");
+
+	base_facts(&f);
+	f.cpu = MVM_CPU_NONE;
+	f.in_vm = true;
+	f.ko_installed = true;
+	check(mvm_diagnose(&f, ENOENT, MVM_OP_GENL, &g) ==
+	      MVM_CAUSE_NO_NESTED_VIRT &&
+	      !strcmp(g.what, "the 'minivmm' netlink family is not registered: minivmm is not loaded, and this CPU exposes no VT-x/AMD-V") &&
+	      has(g.fix, "you are inside a VM") && !g.note[0],
+	      "genl: inside a VM without VT-x/AMD-V");
+
+	f.sysfs_mounted = false;
+	check(mvm_diagnose(&f, ENOENT, MVM_OP_GENL, &g) == MVM_CAUSE_NO_SYSFS &&
+	      !strcmp(g.what, "the 'minivmm' netlink family is not registered, and cannot tell why: /sys is not mounted"),
+	      "genl: without /sys it does not guess");
+
+	base_facts(&f);
+	f.module_loaded = true;
+	check(mvm_diagnose(&f, ENOENT, MVM_OP_GENL, &g) == MVM_CAUSE_PLAIN &&
+	      !strcmp(g.what, "the minivmm netlink family: No such file or directory") &&
+	      !g.fix[0], "genl: loaded yet no family: plain error, no guess");
+	check(mvm_diagnose(&f, EPERM, MVM_OP_GENL, &g) == MVM_CAUSE_PLAIN,
+	      "genl: other errors are plain");
 }
 
 /* Case 2 and the stale node: the module is loaded. */
@@ -374,18 +448,19 @@ static void test_gather(void)
 	mvm_gather_facts(root, "0.0.0-empty", &f);
 	check(!f.sysfs_mounted && !f.module_loaded && !f.dev_present &&
 	      !f.ko_installed && f.cpu == MVM_CPU_UNKNOWN &&
-	      f.secure_boot == -1 && !f.kvm_module[0] && !f.vendor,
+	      !f.in_vm && f.secure_boot == -1 && !f.kvm_module[0] &&
+	      !f.vendor,
 	      "gather: an empty root knows nothing");
 
-	put_str("proc/cpuinfo", "processor\t: 0\nflags\t\t: fpu svm npt\n\n"
-				"processor\t: 1\nflags\t\t: fpu svm npt\n");
+	put_str("proc/cpuinfo", "processor\t: 0\nflags\t\t: fpu svm hypervisor npt\n\n"
+				"processor\t: 1\nflags\t\t: fpu svm hypervisor npt\n");
 	put("sys/module/kvm_amd", NULL, 0);
 	put("sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-e0283e2b9f1e",
 	    sb_on, sizeof(sb_on));
 	put_str("lib/modules/9.9.9-test/updates/dkms/minivmm.ko.zst", "x");
 	mvm_gather_facts(root, "9.9.9-test", &f);
 	check(f.sysfs_mounted && !f.module_loaded && f.ko_installed &&
-	      f.cpu == MVM_CPU_SVM && f.secure_boot == 1 &&
+	      f.cpu == MVM_CPU_SVM && f.in_vm && f.secure_boot == 1 &&
 	      !strcmp(f.kvm_module, "kvm_amd") &&
 	      !strcmp(f.release, "9.9.9-test"),
 	      "gather: cpuinfo, sysfs, efivars, /lib/modules");
@@ -580,6 +655,7 @@ int main(int argc, char **argv)
 	test_proc_misc();
 	test_vendor_names();
 	test_not_loaded();
+	test_no_family();
 	test_dev_node();
 	test_permission();
 	test_busy();

@@ -662,7 +662,8 @@ static void test_cli(const char *vmctl)
 
 	snprintf(bad, sizeof(bad), "%s/short", tmpdir);
 	rc = VMCTL("run", bad);
-	check(rc == 1 && strstr(err, "cannot boot") && strstr(err, "truncated"),
+	check(rc == 1 && strstr(err, "cannot load ") &&
+	      strstr(err, "/short as a Linux kernel: the file is truncated"),
 	      "cli: a truncated bzImage: exit 1, before any VM");
 	snprintf(bad, sizeof(bad), "%s/old", tmpdir);
 	rc = VMCTL("run", bad);
