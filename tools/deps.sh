@@ -18,6 +18,8 @@ pkgs=(
 	# tools/netlink-spec-check.sh: the kernel's netlink spec schemas, and
 	# what reads and validates them
 	linux-doc-6.12 python3-yaml python3-jsonschema
+	# tools/vmctl-check.sh drives vmctl's completion through bash-completion
+	bash-completion
 )
 
 updated=

@@ -10,18 +10,21 @@
 # completion, the release number), tools/dkms-check.sh (the DKMS round
 # trip, with one short QEMU boot of the module DKMS built) and
 # tools/netlink-spec-check.sh (the netlink spec against the kernel's schema,
-# the uapi header, kmod/netlink.c and vmctl), and writes
+# the uapi header, kmod/netlink.c and vmctl) and tools/vmctl-check.sh
+# (vmctl's diagnostics on a host without the module, its image checks, the
+# bash completion), and writes
 #
-#   OUTDIR/host.tap          all three as kselftest-style TAP, programs
-#                            "install_check", "dkms_check" and
-#                            "netlink_spec_check", and the rig's end marker
+#   OUTDIR/host.tap          all four as kselftest-style TAP, programs
+#                            "install_check", "dkms_check",
+#                            "netlink_spec_check" and "vmctl_check", and
+#                            the rig's end marker
 #   OUTDIR/host.console.log  the console of dkms_check's VM, so count.sh
 #                            looks for kernel problems there too
 #   OUTDIR/host.dmesg.log    empty
 #   OUTDIR/host.status       how it ended and the wall time
 #
-# The logs of each program are in OUTDIR/install-check.log and
-# OUTDIR/dkms-check.log.  ABI and KERNEL_DIR are what rig.sh has from
+# The logs of each program are in OUTDIR/install-check.log,
+# OUTDIR/dkms-check.log and OUTDIR/vmctl-check.log.  ABI and KERNEL_DIR are what rig.sh has from
 # tools/deps.sh and tools/testvm/fetch-kernel.sh.
 set -u
 
@@ -61,10 +64,12 @@ run() {
 
 {
 	echo "TAP version 13"
-	echo "1..3"
+	echo "1..4"
 	run 1 install_check "$here/install-check.sh" "$out/install-check.log"
 	run 2 dkms_check "$here/dkms-check.sh" "$abi" "$kdir" "$out"
 	run 3 netlink_spec_check "$here/netlink-spec-check.sh"
+	run 4 vmctl_check "$here/vmctl-check.sh" "$here/../userspace/vmctl/vmctl" \
+		"$out/vmctl-check.log"
 	echo "# minivmm-rig: end of tests"
 } >"$tap"
 
