@@ -77,4 +77,4 @@ cp "$out/dkms-svm.console.log" "$out/host.console.log" 2>/dev/null ||
 	: >"$out/host.console.log"
 wall=$(($(date +%s) - start))
 printf 'exit: host-check exit=0\nwall: %s s\n' "$wall" >"$out/host.status"
-echo "host: install_check, dkms_check and netlink_spec_check in $wall s" >&2
+echo "host: install_check, dkms_check, netlink_spec_check and vmctl_check in $wall s" >&2
