@@ -12,19 +12,20 @@
 # tools/netlink-spec-check.sh (the netlink spec against the kernel's schema,
 # the uapi header, kmod/netlink.c and vmctl) and tools/vmctl-check.sh
 # (vmctl's diagnostics on a host without the module, its image checks, the
-# bash completion), and writes
+# bash completion) and tools/vmctl-unit.sh (vmctl's unit tests,
+# userspace/vmctl/tests/), and writes
 #
-#   OUTDIR/host.tap          all four as kselftest-style TAP, programs
+#   OUTDIR/host.tap          all five as kselftest-style TAP, programs
 #                            "install_check", "dkms_check",
-#                            "netlink_spec_check" and "vmctl_check", and
-#                            the rig's end marker
+#                            "netlink_spec_check", "vmctl_check" and
+#                            "vmctl_unit", and the rig's end marker
 #   OUTDIR/host.console.log  the console of dkms_check's VM, so count.sh
 #                            looks for kernel problems there too
 #   OUTDIR/host.dmesg.log    empty
 #   OUTDIR/host.status       how it ended and the wall time
 #
 # The logs of each program are in OUTDIR/install-check.log,
-# OUTDIR/dkms-check.log and OUTDIR/vmctl-check.log.  ABI and KERNEL_DIR are what rig.sh has from
+# OUTDIR/dkms-check.log, OUTDIR/vmctl-check.log and OUTDIR/vmctl-unit.log.  ABI and KERNEL_DIR are what rig.sh has from
 # tools/deps.sh and tools/testvm/fetch-kernel.sh.
 set -u
 
@@ -64,12 +65,13 @@ run() {
 
 {
 	echo "TAP version 13"
-	echo "1..4"
+	echo "1..5"
 	run 1 install_check "$here/install-check.sh" "$out/install-check.log"
 	run 2 dkms_check "$here/dkms-check.sh" "$abi" "$kdir" "$out"
 	run 3 netlink_spec_check "$here/netlink-spec-check.sh"
 	run 4 vmctl_check "$here/vmctl-check.sh" "$here/../userspace/vmctl/vmctl" \
 		"$out/vmctl-check.log"
+	run 5 vmctl_unit "$here/vmctl-unit.sh" "$out/vmctl-unit.log"
 	echo "# minivmm-rig: end of tests"
 } >"$tap"
 
@@ -77,4 +79,4 @@ cp "$out/dkms-svm.console.log" "$out/host.console.log" 2>/dev/null ||
 	: >"$out/host.console.log"
 wall=$(($(date +%s) - start))
 printf 'exit: host-check exit=0\nwall: %s s\n' "$wall" >"$out/host.status"
-echo "host: install_check, dkms_check, netlink_spec_check and vmctl_check in $wall s" >&2
+echo "host: install_check, dkms_check, netlink_spec_check, vmctl_check and vmctl_unit in $wall s" >&2
