@@ -165,8 +165,14 @@ if [ -n "$debug" ] && [ "$mode" = check ] &&
    ! "$here/build-debug-kernel.sh" --cached >/dev/null 2>&1; then
 	mkdir -p "$build/debug"
 	# Its own process group, so that stopping the rig stops all of it.
-	nice -n 19 setsid "$here/build-debug-kernel.sh" >/dev/null \
-		2>"$build/debug/kernel.log" </dev/null &
+	# setsid also gives it its own session, and with it its own scheduler
+	# autogroup (CONFIG_SCHED_AUTOGROUP, on in most distribution kernels),
+	# which would share the CPUs equally with the emulators' group
+	# whatever nice says: only the autogroup's own nice lowers its share
+	# (sched(7), "The autogroup feature").
+	setsid sh -c 'echo 19 >/proc/self/autogroup 2>/dev/null
+		      exec nice -n 19 "$0"' "$here/build-debug-kernel.sh" \
+		>/dev/null 2>"$build/debug/kernel.log" </dev/null &
 	kbuild=$!
 	trap '[ -z "$kbuild" ] || kill -TERM -- "-$kbuild" 2>/dev/null || :' EXIT
 	trap 'exit 130' INT TERM HUP
