@@ -104,29 +104,9 @@ restore() {
 trap restore EXIT
 trap 'exit 1' INT TERM
 
-n=0
-failed=0
-
-# One case: the description, then the command that checks it.  Whatever
-# the command writes to $msg is shown under a failure as a TAP comment.
-case_() {
-	desc=$1
-	shift
-	n=$((n + 1))
-	: >"$msg"
-	echo "## $n $desc" >>"$log"
-	if "$@" >>"$log" 2>&1; then
-		echo "ok $n $desc"
-	else
-		echo "not ok $n $desc"
-		sed 's/^/# /' "$msg"
-		failed=$((failed + 1))
-	fi
-}
-
-say() {
-	echo "$*" >>"$msg"
-}
+# case_ and say.
+# shellcheck source=tools/tap.sh
+. "$top/tools/tap.sh"
 
 # An older minivmm, added to DKMS but not built, for dkms-install to replace.
 add_old() {

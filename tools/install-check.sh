@@ -26,29 +26,9 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/minivmm-install-check.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 msg=$tmp/msg
 
-n=0
-failed=0
-
-# One case: the description, then the function that checks it.  Whatever
-# the function writes to $msg is shown under a failure as a TAP comment.
-case_() {
-	desc=$1
-	shift
-	n=$((n + 1))
-	: >"$msg"
-	echo "## $n $desc" >>"$log"
-	if "$@" >>"$log" 2>&1; then
-		echo "ok $n $desc"
-	else
-		echo "not ok $n $desc"
-		sed 's/^/# /' "$msg"
-		failed=$((failed + 1))
-	fi
-}
-
-say() {
-	echo "$*" >>"$msg"
-}
+# case_ and say.
+# shellcheck source=tools/tap.sh
+. "$top/tools/tap.sh"
 
 vmctl=$top/userspace/vmctl/vmctl
 version=$(cat "$top/VERSION")

@@ -32,39 +32,9 @@ esac
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/minivmm-vmctl-check.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 msg=$tmp/msg
-n=0
-failed=0
-
-# One case: the description, then the function that checks it.  Whatever
-# the function writes to $msg is shown under a failure as a TAP comment;
-# a function that returns 2 skips the case, with $msg as the reason.
-case_() {
-	desc=$1
-	shift
-	n=$((n + 1))
-	: >"$msg"
-	echo "## $n $desc" >>"$log"
-	"$@" >>"$log" 2>&1
-	rc=$?
-	if [ "$rc" -eq 0 ]; then
-		echo "ok $n $desc"
-	elif [ "$rc" -eq 2 ]; then
-		echo "ok $n $desc # SKIP $(head -n 1 "$msg")"
-	else
-		echo "not ok $n $desc"
-		sed 's/^/# /' "$msg"
-		failed=$((failed + 1))
-	fi
-}
-
-say() {
-	echo "$*" >>"$msg"
-}
-
-skip() {
-	say "$*"
-	return 2
-}
+# case_, say and skip.
+# shellcheck source=tools/tap.sh
+. "$top/tools/tap.sh"
 
 # Run vmctl with the arguments given; its stderr in $tmp/err, stdout in
 # $tmp/out, its exit status in $rc.
