@@ -36,7 +36,7 @@ console=$out.console.log
 ttys1=$out.ttyS1.log
 emulog=$out.emulator.log
 rm -f "$console" "$ttys1" "$emulog" "$out.tap" "$out.dmesg.log" \
-      "$out.status" "$out.counts"
+      "$out.status" "$out.counts" "$out.wall.log"
 : >"$console"
 : >"$ttys1"
 
@@ -140,9 +140,20 @@ fi
 
 # Watch the run: a wall-clock limit, and a guest that panicked or rebooted
 # (Bochs has no -no-reboot and would boot the CD again) is stopped here.
+# The wall-clock second at which each test program started goes to
+# $out.wall.log: the guest's own "took" figures are guest seconds, which
+# under Bochs say little about where the real time goes.
 ended=
+started=0
 while kill -0 $pid 2>/dev/null; do
 	elapsed=$(($(date +%s) - start))
+	n=$(grep -ac '^# selftests: minivmm: ' "$ttys1" || :)
+	if [ "$n" -gt "$started" ]; then
+		grep -a '^# selftests: minivmm: ' "$ttys1" | tr -d '\r' |
+			tail -n +$((started + 1)) |
+			sed "s/^# selftests: minivmm: /$elapsed /" >>"$out.wall.log"
+		started=$n
+	fi
 	if [ $elapsed -ge "$timeout" ]; then
 		ended="timeout: timed out after ${timeout} s"
 	elif grep -q 'Kernel panic - not syncing' "$console"; then
@@ -165,6 +176,7 @@ elapsed=$(($(date +%s) - start))
 [ -n "$ended" ] || ended="exit: $1 exit=$rc"
 echo "$ended" >"$out.status"
 echo "wall: $elapsed s" >>"$out.status"
+[ ! -f "$out.wall.log" ] || echo "$elapsed (end)" >>"$out.wall.log"
 
 # The console carries \r\n; ttyS1 is raw but strip \r there too.
 tr -d '\r' <"$console" >"$console.tmp" && mv "$console.tmp" "$console"
