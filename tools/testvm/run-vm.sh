@@ -71,6 +71,17 @@ vmx)
 	# (Documentation/testing.rst, CI); the limit leaves room under CI's 90.
 	timeout=${MINIVMM_RIG_TIMEOUT:-3600}
 	ips=${MINIVMM_BOCHS_IPS:-200000000}
+	# Bochs's TSC counts one per emulated instruction tick, ips per
+	# guest second, but its CPUID leaf 0x15 says 3.5 GHz, and Linux
+	# believes CPUID: its clock (the TSC) then ran 17.5 times slower than
+	# the APIC timer, which it also set up from CPUID, so every timer
+	# fired early and was re-armed, about 23,000 local timer interrupts
+	# a guest second even idle, each a VM exit while a nested guest ran;
+	# a guest second cost about 90 s of wall time.  tsc_early_khz gives
+	# Linux the true rate and makes it calibrate the APIC timer against
+	# the PIT (arch/x86/kernel/tsc.c): 13 interrupts in an idle second,
+	# and a guest second costs about 5 s (Documentation/testing.rst).
+	cmdline="$cmdline tsc_early_khz=$((ips / 1000))"
 	work=$out.bochs
 	rm -rf "$work"
 	mkdir -p "$work/iso/isolinux"
