@@ -158,10 +158,12 @@ ended=
 started=0
 while kill -0 $pid 2>/dev/null; do
 	elapsed=$(($(date +%s) - start))
-	n=$(grep -ac '^# selftests: minivmm: ' "$ttys1" || :)
+	# Whole lines only: the port may be in the middle of writing one.
+	lines=$(wc -l <"$ttys1")
+	n=$(head -n "$lines" "$ttys1" | grep -ac '^# selftests: minivmm: ' || :)
 	if [ "$n" -gt "$started" ]; then
-		grep -a '^# selftests: minivmm: ' "$ttys1" | tr -d '\r' |
-			tail -n +$((started + 1)) |
+		head -n "$lines" "$ttys1" | grep -a '^# selftests: minivmm: ' |
+			tr -d '\r' | tail -n +$((started + 1)) |
 			sed "s/^# selftests: minivmm: /$elapsed /" >>"$out.wall.log"
 		started=$n
 	fi
