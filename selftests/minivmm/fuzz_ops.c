@@ -27,8 +27,18 @@
  * What is left is a guest that rewrites its own code (or its GDT) into
  * one of those instructions at run time, or jumps straight onto an APIC
  * WRMSR with EFER in ECX (only a mutated SET_REGS could leave it there),
- * which the random stores and jumps do not come near in practice.  On
- * VMX (Bochs) none of this applies.
+ * which the random stores and jumps do not come near in practice.
+ *
+ * The same QEMU aborts the whole emulated host ("qemu: fatal: invalid tss
+ * type") when a guest in 16- or 32-bit protected mode at CPL > 0 takes an
+ * interrupt or exception into ring 0 while TR holds a busy TSS type (11
+ * or 3): it reads the ring-0 stack from the TSS only for the available
+ * types (9 and 1), although a loaded TR is busy on real processors
+ * (SDM Vol. 3A 8.2.2) and minivmm, like KVM, starts TR busy.  Every
+ * SET_SREGS on SVM therefore carries TR as the available type of the same
+ * size (svm_sregs_filter()); SVM checks no TR type at VMRUN (APM Vol. 2
+ * 15.5.1), so the vCPU still runs.  The guest's own LTR loads TR as QEMU
+ * wants it.  On VMX (Bochs) none of this applies.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -456,6 +466,9 @@ static void svm_sregs_filter(struct fz *fz, struct minivmm_sregs *s)
 	}
 	if (s->efer & EFER_LME)
 		s->cs.l = 1;
+	/* Not counted: every request that keeps minivmm's TR is rewritten. */
+	if ((s->tr.type & 7) != 1)
+		s->tr.type = (s->tr.type & 8) | 1;
 }
 
 /*

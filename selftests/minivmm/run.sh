@@ -68,6 +68,14 @@ for v in seed ops; do
 	val=$(sed -n "s/.*mvm\.fuzz_$v=\([0-9]*\).*/\1/p" /proc/cmdline 2>/dev/null)
 	[ -z "$val" ] || export "MINIVMM_FUZZ_$(echo "$v" | tr a-z A-Z)=$val"
 done
+# Without one, the seed is chosen here and printed before fuzz_test starts:
+# a program's output is shown only once it has ended, and the seed must
+# outlive a machine that died under the fuzzer (an emulator that aborted).
+if [ -z "${MINIVMM_FUZZ_SEED:-}" ]; then
+	MINIVMM_FUZZ_SEED=$(od -An -N4 -tu4 /dev/urandom 2>/dev/null | tr -d ' ')
+	[ -n "$MINIVMM_FUZZ_SEED" ] || MINIVMM_FUZZ_SEED=$(date +%s)
+	export MINIVMM_FUZZ_SEED
+fi
 # mvm.bench_boots=N: linux_boot_bench.sh boots the guest N times under
 # each hypervisor (a reliability count: MINIVMM_RIG_APPEND="mvm.tests=
 # linux_boot_bench.sh mvm.bench_boots=25").
@@ -121,6 +129,8 @@ for t in $TESTS; do
 		continue
 	fi
 
+	[ "$prog" != fuzz_test ] ||
+		echo "# fuzz_test seed $MINIVMM_FUZZ_SEED (replay in the rig: MINIVMM_RIG_APPEND=\"mvm.tests=fuzz_test mvm.fuzz_seed=$MINIVMM_FUZZ_SEED\")"
 	start=$(date +%s)
 	timeout "$limit" "./$prog" >"$out" 2>&1 </dev/null
 	rc=$?

@@ -10,7 +10,9 @@
 # failure briefly, with up to 6 of the failed case's own diagnostic lines
 # (the "# " lines the harness printed since its RUN line, so a CI log
 # says why without the TAP file), and writes "PASS FAIL SKIP" to
-# DIR/NAME.counts.
+# DIR/NAME.counts.  A VM that ended without its end marker also gets the
+# emulator's fatal lines from DIR/NAME.emulator.log (QEMU's "qemu: fatal:",
+# Bochs's panics).
 #
 # Rules:
 #  - each indented (4 spaces) "ok"/"not ok" line is one case: a pass, a
@@ -52,7 +54,7 @@ bad=$bad'|Call Trace:|INFO: task .* blocked for more than|detected stalls?'
 bad=$bad'|soft lockup|hard LOCKUP|-+\[ cut here \]-+'
 
 awk -v name="$name" -v statusfile="$status" -v bad="$bad" \
-    -v consolefile="$console" -v dmesgfile="$dmesg" -v counts="$dir/$name.counts" '
+    -v consolefile="$console" -v dmesgfile="$dmesg" -v emulogfile="$dir/$name.emulator.log" -v counts="$dir/$name.counts" '
 # Log scanning.  One splat is exempt: the CPUID leaf 0xD Bochs emulates
 # sometimes disagrees with its own XSAVE layout, and the stock kernel then
 # warns "XSAVE consistency problem" from fpu__init_system_xstate() at boot,
@@ -114,6 +116,9 @@ function end_program(top_ok, top_skip, label,    missing) {
 		if (plan >= 0 && missing > 0)
 			fail(missing, prog ": " missing " of " plan " cases never reported")
 	}
+	# What run.sh said before the program ran (the fuzz seed).
+	if (!top_ok && !top_skip && pnote != "")
+		printf "    %s\n", pnote
 	inprog = 0
 	nprogs++
 }
@@ -125,7 +130,7 @@ BEGIN {
 /^# selftests: minivmm: / {
 	end_program(0, 0, "ended without a result line (run.sh stopped)")
 	prog = substr($0, 23)
-	inprog = 1; ncases = 0; pfail = 0; plan = -1
+	inprog = 1; ncases = 0; pfail = 0; plan = -1; pnote = ""
 	next
 }
 # The diagnostics of a case: the "# " lines from its RUN line on.
@@ -169,14 +174,20 @@ BEGIN {
 /^1\.\.[0-9]+/ { if (toplan < 0) toplan = substr($1, 4) + 0; next }
 /^# minivmm-rig: modprobe minivmm failed/ { fail(1, "modprobe minivmm failed (see console log)"); next }
 /^# minivmm-rig: end of tests/ { ended = 1; next }
+/^# / { if (inprog && ncases == 0 && plan < 0) pnote = substr($0, 3); next }
 END {
 	end_program(0, 0, "ended without a result line (run.sh stopped)")
 	if (toplan > nprogs)
 		fail(toplan - nprogs, (toplan - nprogs) " of " toplan " programs never ran")
 	if (problem != "")
 		fail(1, problem)
-	else if (!ended)
+	else if (!ended) {
 		fail(1, "the VM ended without the end marker (kernel crash or panic?)")
+		# The emulator may have died itself: its own last words.
+		while ((getline line < emulogfile) > 0)
+			if (line ~ /^qemu: fatal:|^qemu-system-x86_64: [^w]|>>PANIC<<|^[0-9]+p\[/ && nemu++ < 4)
+				printf "    %s: %s\n", emulogfile, line
+	}
 	nbad = 0
 	while ((getline line < consolefile) > 0)
 		scan("console", line)
