@@ -25,6 +25,7 @@ bool svm_interrupt_allowed(struct mvm_vcpu *vcpu)
 	       !(to_svm(vcpu)->vmcb->control.int_state &
 		 SVM_INTERRUPT_SHADOW_MASK);
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_interrupt_allowed);
 
 bool svm_nmi_allowed(struct mvm_vcpu *vcpu)
 {
@@ -33,6 +34,7 @@ bool svm_nmi_allowed(struct mvm_vcpu *vcpu)
 	return !svm->nmi_masked &&
 	       !(svm->vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK);
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_nmi_allowed);
 
 void svm_inject_irq(struct mvm_vcpu *vcpu, u8 vector)
 {
@@ -65,14 +67,19 @@ void svm_inject_nmi(struct mvm_vcpu *vcpu)
  */
 void svm_enable_irq_window(struct mvm_vcpu *vcpu, bool on)
 {
-	struct vmcb_control_area *c = &to_svm(vcpu)->vmcb->control;
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb_control_area *c = &svm->vmcb->control;
 
+	/* Not while the CPU would open it inside a shadow: svm_handle_vintr(). */
+	if (svm->hold_window)
+		on = false;
 	c->int_ctl &= ~V_IRQ_INJECTION_BITS_MASK;
 	if (on)
 		c->int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK |
 			      (0xf << V_INTR_PRIO_SHIFT);
 	svm_intercept(c, INTERCEPT_VINTR, on);
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_enable_irq_window);
 
 /*
  * SVM has no NMI window.  An NMI that waits for the guest's IRET is
@@ -132,6 +139,7 @@ void svm_get_events(struct mvm_vcpu *vcpu, struct minivmm_vcpu_events *ev)
 		ev->interrupt.shadow = MINIVMM_SHADOW_STI;
 	ev->nmi.masked = svm->nmi_masked;
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_get_events);
 
 /* MINIVMM_SET_VCPU_EVENTS, checked by irqstate.c. */
 void svm_set_events(struct mvm_vcpu *vcpu,
@@ -144,6 +152,8 @@ void svm_set_events(struct mvm_vcpu *vcpu,
 	c->event_inj = 0;
 	c->event_inj_err = 0;
 	svm->awaiting_iret = false;
+	svm->shadow_rip = ~0ULL;	/* a new state: nothing to compare with */
+	svm->hold_window = false;
 	svm->nmi_masked = ev->nmi.masked;
 	if (ev->exception.injected || ev->exception.pending) {
 		/* No error code in real mode, as svm_queue_exception(). */
@@ -169,3 +179,4 @@ void svm_set_events(struct mvm_vcpu *vcpu,
 	if (ev->interrupt.injected || ev->nmi.injected)
 		c->int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_set_events);

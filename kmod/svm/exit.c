@@ -112,6 +112,11 @@ void svm_complete_interrupts(struct mvm_vcpu *vcpu)
 
 	c->event_inj = 0;
 	c->event_inj_err = 0;
+	svm->window_in_shadow = c->exit_code == SVM_EXIT_VINTR &&
+				vcpu->rip == svm->shadow_rip;
+	svm->shadow_rip = c->int_state & SVM_INTERRUPT_SHADOW_MASK ?
+			  vcpu->rip : ~0ULL;
+	svm->hold_window = false;
 	/* The guest left the intercepted IRET behind: NMIs are unblocked. */
 	if (svm->awaiting_iret && vcpu->rip != svm->iret_rip) {
 		svm->awaiting_iret = false;
@@ -487,12 +492,35 @@ static int svm_handle_cr8_write(struct mvm_vcpu *vcpu)
 	return svm_skip_or_fail(vcpu);
 }
 
-/* The interrupt window opened: inject.c injects at the next entry. */
-static int svm_handle_vintr(struct mvm_vcpu *vcpu)
+/*
+ * The interrupt window opened: inject.c injects at the next entry.
+ *
+ * Unless it opened at the very RIP where the previous exit found the guest
+ * inside an interrupt shadow: then the shadowed instruction has not run,
+ * and the CPU ignored the shadow that int_state gave it at VMRUN, which
+ * APM Vol. 2 15.21.5 says it honours (QEMU's TCG did so before 9.1).
+ * Injecting now would deliver between STI and HLT, and the guest would
+ * sleep in its HLT with the interrupt it waits for already taken.  So the
+ * shadow is put back, and the next entry goes without a window (the CPU
+ * would open it at once again): the interrupt goes in at the next exit of
+ * any kind -- right after a HLT, which exits, else at the next host
+ * interrupt.  On a CPU that honours the shadow this happens only when the
+ * shadowed instruction jumps to itself, and costs that interrupt's wait
+ * for the next exit.
+ */
+VISIBLE_IF_KUNIT int svm_handle_vintr(struct mvm_vcpu *vcpu)
 {
+	struct svm_vcpu *svm = to_svm(vcpu);
+
 	svm_enable_irq_window(vcpu, false);
+	if (svm->window_in_shadow) {
+		pr_info_once("minivmm: the CPU opened an interrupt window inside an interrupt shadow; injecting at the next exit instead\n");
+		svm->vmcb->control.int_state |= SVM_INTERRUPT_SHADOW_MASK;
+		svm->hold_window = true;
+	}
 	return 1;
 }
+EXPORT_SYMBOL_IF_KUNIT(svm_handle_vintr);
 
 /*
  * The guest's NMI handler is about to IRET.  The IRET has not run yet

@@ -245,6 +245,8 @@ void svm_vcpu_reset(struct mvm_vcpu *vcpu)
 	svm_vmcb_reset(vcpu, page_to_phys(svm_iopm), page_to_phys(svm_msrpm));
 	svm->nmi_masked = false;
 	svm->awaiting_iret = false;
+	svm->shadow_rip = ~0ULL;
+	svm->hold_window = false;
 }
 
 static int svm_vcpu_create(struct mvm_vcpu *vcpu)

@@ -69,6 +69,18 @@ struct svm_vcpu {
 	bool nmi_masked;
 	bool awaiting_iret;
 	u64 iret_rip;
+
+	/*
+	 * The interrupt shadow, against a CPU that forgets it at VMRUN
+	 * (svm_handle_vintr()): the RIP at which the last exit found the
+	 * guest inside a shadow (~0 when it did not), whether this exit is
+	 * an interrupt window that opened at that very RIP, and whether the
+	 * next entry must go without a window.  All set after each exit
+	 * (svm_complete_interrupts()) and by the VINTR handler.
+	 */
+	u64 shadow_rip;
+	bool window_in_shadow;
+	bool hold_window;
 };
 
 /* Turn intercept @bit (enum in <asm/svm.h>) on or off. */
@@ -125,6 +137,7 @@ struct svm_io_exit {
 #if IS_ENABLED(CONFIG_KUNIT)
 void svm_decode_ioio(u64 info, struct svm_io_exit *io);
 void svm_decode_npf(u64 info, struct mvm_gpa_fault *f);
+int svm_handle_vintr(struct mvm_vcpu *vcpu);
 #endif
 int svm_handle_exit(struct mvm_vcpu *vcpu);
 int svm_skip_instruction(struct mvm_vcpu *vcpu);
