@@ -16,6 +16,7 @@
  */
 #include "kselftest_harness.h"
 
+#include <cpuid.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/time.h>
@@ -522,22 +523,99 @@ TEST_F_TIMEOUT(irq, msi, 30)
 		TH_LOG("delivered through a software-disabled APIC");
 }
 
-/* guests/sti_shadow.S: IF = 0 holds an interrupt; STI lets one more run. */
-TEST_F_TIMEOUT(irq, if_and_sti_shadow, 30)
+/*
+ * guests/sti_shadow.S: IF = 0 holds an interrupt; STI lets one more run.
+ *
+ * On SVM an attempt that delivered inside the shadow is made again (3 in
+ * all), with a fresh VM: QEMU before 9.1 forgets the shadow that an exit
+ * in it recorded in the VMCB (its VMRUN did not load int_state's
+ * interrupt shadow; fixed upstream by "target/i386: fix INHIBIT_IRQ/TF/RF
+ * handling for VMRUN"), so after a host interrupt that lands on the one
+ * instruction of the shadow the emulator opens the interrupt window
+ * inside it.  minivmm notices and injects at the next exit instead
+ * (svm_handle_vintr()), so the interrupt comes later than right after the
+ * shadow: that attempt proves nothing either way.  It is rare (seen once
+ * in about 20 debug runs); minivmm's part is checked exactly by the KUnit
+ * cases minivmm_svm_vmcb.svm_vmcb_interrupt_shadow and
+ * svm_vmcb_window_inside_shadow.  A minivmm that ignored the shadow fails
+ * every attempt.  VMX (Bochs) gets one attempt.
+ */
+static bool sti_shadow_attempt(struct __test_metadata *_metadata,
+			       struct guest *g, double per_ms, bool fault)
+{
+	IRQ_START(g, sti_shadow, fault, 0, per_ms);
+	EXPECT_EQ(IRQ_READY, run_report(_metadata, g));
+	EXPECT_EQ(1, signal_msi(g->vm, 0, VEC_MSI_SHADOW)) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(0, run_report(_metadata, g)) TH_LOG("delivered with IF = 0");
+	EXPECT_EQ(IRQ_DONE, run_report(_metadata, g));
+	EXPECT_EQ(1, slot(g, 0));
+	EXPECT_EQ(1, slot(g, 2)) TH_LOG("delivered before STI");
+	return slot(g, 1) == 1 && slot(g, 3) == slot(g, 4) &&
+	       (!fault || slot(g, 5) == 1);
+}
+
+TEST_F_TIMEOUT(irq, if_and_sti_shadow, 60)
+{
+	struct guest *g = &self->g;
+	double per_ms = host_tsc_per_ms(_metadata);
+	int tries = mvm_check_extension(g->sys, MINIVMM_CAP_VENDOR) ==
+		    MINIVMM_VENDOR_AMD_SVM ? 3 : 1;
+	int i;
+
+	for (i = 1; !sti_shadow_attempt(_metadata, g, per_ms, false) && i < tries; i++) {
+		printf("# attempt %d delivered inside the STI shadow (returned to %#llx); again\n",
+		       i, (unsigned long long)slot(g, 3));
+		guest_close(g);
+		GUEST_OPEN_IRQCHIP(g);
+	}
+	EXPECT_EQ(1, slot(g, 1)) TH_LOG("delivered inside the STI shadow");
+	EXPECT_EQ(slot(g, 4), slot(g, 3))
+		TH_LOG("returned to %#llx: not at the end of the shadow (%#llx)",
+		       (unsigned long long)slot(g, 3), (unsigned long long)slot(g, 4));
+}
+
+/*
+ * Whether the processor this runs on is QEMU's TCG (CPUID leaf 0x40000000
+ * says "TCGTCGTCGTCG"), which has the VMRUN shadow defect above.
+ */
+static bool host_is_qemu_tcg(void)
+{
+	uint32_t a, b, c, d;
+	char sig[13];
+
+	__cpuid(1, a, b, c, d);
+	if (!(c & (1u << 31)))
+		return false;
+	__cpuid(0x40000000, a, b, c, d);
+	memcpy(sig, &b, 4);
+	memcpy(sig + 4, &c, 4);
+	memcpy(sig + 8, &d, 4);
+	sig[12] = 0;
+	return !strcmp(sig, "TCGTCGTCGTCG");
+}
+
+/*
+ * guests/sti_shadow.S with R12 = 1: the instruction in the shadow makes a
+ * nested page fault exit, and the entry after it must keep the shadow:
+ * the interrupt comes after that instruction, never before.  Each attempt
+ * is exact (the exit happens every time), so there is one.  Under QEMU's
+ * TCG before 9.1 an SVM guest loses the shadow at that entry whatever
+ * minivmm does (see if_and_sti_shadow: the interrupt then comes at the
+ * next exit, not right after the store), so there it is skipped; minivmm's
+ * side on SVM is the KUnit cases named there.
+ */
+TEST_F_TIMEOUT(irq, sti_shadow_exit_inside, 60)
 {
 	struct guest *g = &self->g;
 	double per_ms = host_tsc_per_ms(_metadata);
 
-	IRQ_START(g, sti_shadow, 0, 0, per_ms);
-	ASSERT_EQ(IRQ_READY, run_report(_metadata, g));
-	EXPECT_EQ(1, signal_msi(g->vm, 0, VEC_MSI_SHADOW)) TH_LOG("%s", strerror(errno));
-	EXPECT_EQ(0, run_report(_metadata, g)) TH_LOG("delivered with IF = 0");
-	ASSERT_EQ(IRQ_DONE, run_report(_metadata, g));
-	EXPECT_EQ(1, slot(g, 0));
-	EXPECT_EQ(1, slot(g, 2)) TH_LOG("delivered before STI");
-	EXPECT_EQ(1, slot(g, 1)) TH_LOG("delivered inside the STI shadow");
+	if (mvm_check_extension(g->sys, MINIVMM_CAP_VENDOR) ==
+	    MINIVMM_VENDOR_AMD_SVM && host_is_qemu_tcg())
+		SKIP(return, "QEMU TCG drops an SVM guest's interrupt shadow at VMRUN");
+	sti_shadow_attempt(_metadata, g, per_ms, true);
+	EXPECT_EQ(1, slot(g, 5)) TH_LOG("delivered before the faulting store in the shadow");
 	EXPECT_EQ(slot(g, 4), slot(g, 3))
-		TH_LOG("returned to %#llx: not at the end of the shadow (%#llx)",
+		TH_LOG("returned to %#llx: not right after the shadow (%#llx)",
 		       (unsigned long long)slot(g, 3), (unsigned long long)slot(g, 4));
 }
 
