@@ -3,7 +3,7 @@
  * The APIC timer in TSC-deadline mode (SDM Vol. 3A 11.5.4.1), R14 = guest
  * TSC ticks per millisecond.  The guest stores
  *   IRQ_DATA(1)  CPUID.1:ECX (bit 24: TSC-deadline offered),
- *   IRQ_DATA(2)  a deadline 2 ms ahead, written to IA32_TSC_DEADLINE,
+ *   IRQ_DATA(2)  a deadline 20 ms ahead, written to IA32_TSC_DEADLINE,
  *   IRQ_DATA(3)  the MSR read back while armed (the deadline),
  *   IRQ_DATA(4)  the MSR after the interrupt (0: it disarms itself),
  *   IRQ_DATA(5), IRQ_DATA(6)  the TSC in the handler, interrupts 1 and 2,
@@ -39,9 +39,14 @@ guest_start:
 	mov	%rcx, IRQ_DATA(1)
 	movl	$(APIC_TIMER_TSC_DEADLINE | VEC_TIMER), APIC_LVTT(%r15)
 
-	/* 1: 2 ms ahead, sleep until it fires. */
+	/*
+	 * 1: 20 ms ahead, sleep until it fires.  Far enough that the read
+	 * back comes before it: a debug kernel under an emulator took over
+	 * 2 ms for the WRMSR and RDMSR exits once.
+	 */
 	RDTSC64
-	lea	(%rax, %r14, 2), %rax
+	imul	$20, %r14, %rcx
+	add	%rcx, %rax
 	mov	%rax, IRQ_DATA(2)
 	WRMSR64(MSR_TSC_DEADLINE)
 	RDMSR64(MSR_TSC_DEADLINE)
