@@ -498,7 +498,7 @@ static int svm_handle_cr8_write(struct mvm_vcpu *vcpu)
  * Unless it opened at the very RIP where the previous exit found the guest
  * inside an interrupt shadow: then the shadowed instruction has not run,
  * and the CPU ignored the shadow that int_state gave it at VMRUN, which
- * APM Vol. 2 15.21.5 says it honours (QEMU's TCG did so before 9.1).
+ * APM Vol. 2 15.21.5 says it honours (QEMU's TCG before 9.1 ignores it).
  * Injecting now would deliver between STI and HLT, and the guest would
  * sleep in its HLT with the interrupt it waits for already taken.  So the
  * shadow is put back, and the next entry goes without a window (the CPU
