@@ -9,7 +9,7 @@
  *   IRQ_DATA(5), IRQ_DATA(6)  the TSC in the handler, interrupts 1 and 2,
  *   IRQ_DATA(7)  the TSC before it writes a deadline in the past (the
  *                TSC of interrupt 1), which must fire at once,
- *   IRQ_DATA(8)  the MSR after a deadline 1 ms ahead is replaced by 0,
+ *   IRQ_DATA(8)  the MSR after a deadline 10 ms ahead is replaced by 0,
  *   IRQ_DATA(9)  the attempts step 3 took (below),
  *   IRQ_DATA(10) 1 when its last attempt was a fair one, else 0.
  * It reports the count twice: after waiting at most 10 ms for the
@@ -17,8 +17,9 @@
  * deadline that 0 replaced (still 2: it did not).
  *
  * Step 3 is only a test when the 0 is written before the deadline: two
- * WRMSR exits on a slow host (a debug kernel under an emulator) can take
- * longer than 1 ms, and a deadline that passed while armed rightly fires.
+ * WRMSR exits on a slow host (a debug kernel under an emulator) took
+ * longer than 1 ms in each of 8 attempts once, so the deadline is 10 ms
+ * ahead, and a deadline that passed while armed rightly fires.
  * So both writes run with IF = 0 and the TSC is read after the second; when
  * it is past the deadline the attempt is discarded (its interrupt, if any,
  * taken within 10 ms and uncounted) and step 3 is tried again, at most STEP3_TRIES
@@ -70,14 +71,15 @@ guest_start:
 	jb	1b
 2:	REPORT_MEM(IRQ_COUNT)
 
-	/* 3: 1 ms ahead, then 0: disarmed. */
+	/* 3: 10 ms ahead, then 0: disarmed. */
 	xor	%ebx, %ebx
 	movq	$0, IRQ_DATA(10)
 3:	inc	%ebx
 	mov	%rbx, IRQ_DATA(9)
 	cli
 	RDTSC64
-	add	%r14, %rax
+	imul	$10, %r14, %rcx
+	add	%rcx, %rax
 	mov	%rax, %rsi
 	WRMSR64(MSR_TSC_DEADLINE)
 	xor	%eax, %eax
@@ -98,7 +100,12 @@ guest_start:
 4:	movq	$1, IRQ_DATA(10)
 5:	RDMSR64(MSR_TSC_DEADLINE)
 	mov	%rax, IRQ_DATA(8)
-	SPIN_MS(3)
+	/* Until 3 ms past the deadline that 0 replaced. */
+	lea	(%rsi, %r14, 2), %rcx
+	add	%r14, %rcx
+6:	RDTSC64
+	cmp	%rcx, %rax
+	jb	6b
 	REPORT_MEM(IRQ_COUNT)
 	GUEST_END
 
