@@ -353,8 +353,8 @@ static void expect_fair_attempt(struct __test_metadata *_metadata,
 }
 
 /*
- * guests/apic_oneshot.S: a 2 ms one-shot timer counts down, fires once, no
- * earlier than 2 ms after it was started (5% for the calibration), and its
+ * guests/apic_oneshot.S: a 20 ms one-shot timer counts down, fires once, no
+ * earlier than 20 ms after it was started (5% for the calibration), and its
  * current count is 0 afterwards.
  */
 TEST_F_TIMEOUT(irq, timer_oneshot, 60)
