@@ -145,6 +145,8 @@ void boot_seg_flat(struct minivmm_segment *s, uint16_t sel, bool code,
 void boot_seg_system(struct boot_state *bs);
 int load_elf64(struct guest_mem *m, const struct run_file *img,
 	       struct boot_state *bs);
+int boot_long_mode(struct guest_mem *m, struct boot_layout *l, uint64_t entry,
+		   struct boot_state *bs);
 
 /* boot/multiboot.c: a Multiboot v1 kernel, as GRUB boots it */
 #define MB_MAGIC		0x1BADB002u

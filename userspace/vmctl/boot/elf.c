@@ -288,32 +288,20 @@ static int elf64_boot_tables(struct guest_mem *m, struct boot_layout *l,
 }
 
 /*
- * Load a 64-bit ELF and set @bs to enter it in long mode.  Returns 0,
- * -ENOEXEC (not an x86-64 ELF executable), -EINVAL (bad headers), -ERANGE
- * (a segment outside RAM), or -ENOMEM (no room left for the page tables).
+ * Set @bs to enter @entry in 64-bit mode, on identity-mapped page tables,
+ * a flat GDT and a stack built in free RAM of @l (as a 64-bit ELF is
+ * started; vmctl bench's guest too).  Returns 0 or -ENOMEM.
  */
-int load_elf64(struct guest_mem *m, const struct run_file *img,
-	       struct boot_state *bs)
+int boot_long_mode(struct guest_mem *m, struct boot_layout *l, uint64_t entry,
+		   struct boot_state *bs)
 {
-	struct boot_layout l;
-	struct elf_image e;
 	int ret;
 
-	ret = elf_parse(img, true, &e);
-	if (ret)
-		return ret;
-	layout_init(&l);
-	/* Keep page 0 out of it: a NULL pointer should not hit boot data. */
-	layout_reserve(&l, 0, PAGE_SIZE);
-	ret = elf_load_segments(m, img, &e, &l);
-	if (ret)
-		return ret;
-
 	memset(&bs->regs, 0, sizeof(bs->regs));
-	ret = elf64_boot_tables(m, &l, bs);
+	ret = elf64_boot_tables(m, l, bs);
 	if (ret)
 		return ret;
-	bs->regs.rip = e.entry;
+	bs->regs.rip = entry;
 	bs->regs.rflags = 0x2;		/* bit 1 is always set; IF off */
 
 	boot_seg_flat(&bs->sregs.cs, 0x08, true, true);
@@ -336,4 +324,29 @@ int load_elf64(struct guest_mem *m, const struct run_file *img,
 	bs->sregs.efer = EFER_LME | EFER_LMA;
 	bs->mode = "long";
 	return 0;
+}
+
+/*
+ * Load a 64-bit ELF and set @bs to enter it in long mode.  Returns 0,
+ * -ENOEXEC (not an x86-64 ELF executable), -EINVAL (bad headers), -ERANGE
+ * (a segment outside RAM), or -ENOMEM (no room left for the page tables).
+ */
+int load_elf64(struct guest_mem *m, const struct run_file *img,
+	       struct boot_state *bs)
+{
+	struct boot_layout l;
+	struct elf_image e;
+	int ret;
+
+	ret = elf_parse(img, true, &e);
+	if (ret)
+		return ret;
+	layout_init(&l);
+	/* Keep page 0 out of it: a NULL pointer should not hit boot data. */
+	layout_reserve(&l, 0, PAGE_SIZE);
+	ret = elf_load_segments(m, img, &e, &l);
+	if (ret)
+		return ret;
+
+	return boot_long_mode(m, &l, e.entry, bs);
 }
