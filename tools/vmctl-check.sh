@@ -149,6 +149,18 @@ check_run_diagnosis() {
 	check_diagnosis "cannot open /dev/minivmm"
 }
 
+# vmctl bench: the command line is checked before any device is opened.
+check_bench_usage() {
+	run bench "$@"
+	same "$tmp/err" "vmctl: bench: $bench_want; run 'vmctl bench --help'" && status 2
+}
+
+check_bench_diagnosis() {
+	expect_not_loaded || return
+	run bench --accel minivmm --rounds 1
+	check_diagnosis "cannot open /dev/minivmm"
+}
+
 # ---- images ----
 
 # The little-endian bytes of each VALUE:SIZE word.
@@ -459,6 +471,15 @@ case_ "vmctl run --mem 1T: out of range, not 'not a size'" check_mem 1T "1T is o
 case_ "vmctl run --mem 99999999999999999999T: out of range" check_mem 99999999999999999999T "99999999999999999999T is out of range (1M to 256G)"
 case_ "vmctl run --mem 12Q: not a size" check_mem 12Q "'12Q' is not a size (e.g. 128M, 2G)"
 case_ "every vmctl command answers --help with its usage" check_help
+bench_want="--rounds wants 1 to 100, not '0'"
+case_ "vmctl bench --rounds 0: refused" check_bench_usage --rounds 0
+bench_want="--iters wants 8 to 100000, not '7'"
+case_ "vmctl bench --iters 7: refused (fewer than the warm-up)" check_bench_usage --iters 7
+bench_want="--accel wants minivmm, kvm or both, not 'xen'"
+case_ "vmctl bench --accel xen: refused" check_bench_usage --accel xen
+bench_want="unexpected argument 'extra'"
+case_ "vmctl bench extra: refused" check_bench_usage extra
+case_ "vmctl bench without the module: the same diagnosis as info" check_bench_diagnosis
 case_ "the bash completion parses (bash -n)" check_comp_syntax
 case_ "completion without bash-completion, through COMP_WORDS: a file name with a space, quoted by -o filenames" check_comp_space 0
 case_ "completion without bash-completion, through COMP_WORDS: a directory, marked by -o filenames" check_comp_dir 0

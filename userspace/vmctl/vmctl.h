@@ -61,6 +61,8 @@ const struct vmctl_cmd *vmctl_find_cmd(const char *name);
 
 /* cmd_help.c: vmctl about itself */
 int cmd_help(int argc, char **argv);
+/* cmd_bench.c: minivmm's exit path next to KVM's */
+int cmd_bench(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 void vmctl_print_usage(FILE *out);
 void vmctl_print_cmd_help(const struct vmctl_cmd *cmd, FILE *out);
