@@ -7,6 +7,7 @@
 #                       info and a guest under vmctl run
 #   make check          run the test suites in emulated SVM and VMX machines
 #   make check-svm      one run alone (also check-vmx, check-host)
+#   make bench          minivmm next to KVM in the emulated machines
 #   make install        vmctl, udev rule, man pages, completion, the C header
 #                       (PREFIX, DESTDIR)
 #   make uninstall      remove what make install put in place
@@ -67,7 +68,7 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,14p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
 
 # Installing (Documentation/install.rst).
 #

@@ -41,6 +41,7 @@ hardening_test:300
 vmctl_run_test.sh:600
 linux_boot_test.sh:600
 linux_boot_bench.sh:900
+exit_bench.sh:400
 netlink_test:300
 netlink_scope_test:300
 irq_test:810
@@ -81,6 +82,11 @@ fi
 # linux_boot_bench.sh mvm.bench_boots=25").
 val=$(sed -n 's/.*mvm\.bench_boots=\([0-9]*\).*/\1/p' /proc/cmdline 2>/dev/null)
 [ -z "$val" ] || export MINIVMM_BENCH_BOOTS=$val
+# mvm.bench_rounds=N, mvm.bench_iters=N: exit_bench.sh's size (make bench).
+for v in rounds iters; do
+	val=$(sed -n "s/.*mvm\.bench_$v=\([0-9]*\).*/\1/p" /proc/cmdline 2>/dev/null)
+	[ -z "$val" ] || export "MINIVMM_BENCH_$(echo "$v" | tr a-z A-Z)=$val"
+done
 val=$(sed -n 's/.*mvm\.bench_pin=\([0-9]*\).*/\1/p' /proc/cmdline 2>/dev/null)
 [ -z "$val" ] || export MINIVMM_BENCH_PIN=$val
 
