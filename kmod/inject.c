@@ -3,7 +3,7 @@
  * Which event a vCPU with the in-kernel irqchip takes at its next entry,
  * and the HLT that waits for one.
  *
- * Before each entry, mvm_inject_events() looks at what is pending -- an
+ * Before an entry, mvm_inject_events() looks at what is pending -- an
  * event the backend already holds for the entry (a queued exception, or
  * one an exit interrupted), NMIs, and the local APIC's highest deliverable
  * vector -- in the priority order of SDM Vol. 3A 6.9 (exceptions, then
@@ -11,7 +11,10 @@
  * What cannot go in now because the guest blocks it (RFLAGS.IF = 0, an
  * STI or MOV SS shadow, NMI blocking) or because another event occupies
  * the entry is left pending, and the backend is asked for an exit the
- * moment the guest can take it (an interrupt or NMI window).  The vendor
+ * moment the guest can take it (an interrupt or NMI window).  It runs
+ * before the entries that follow a change (MVM_REQ_EVENT, minivmm.h) and
+ * while an event waits; the other entries skip it, as KVM's skip
+ * inject_pending_event() without KVM_REQ_EVENT.  The vendor
  * ops carry the decisions out (vmx/exit.c, svm/exit.c).
  *
  * A vCPU that executes HLT sleeps here until something it can take is
@@ -24,7 +27,7 @@
 
 #include "minivmm.h"
 
-/* Called with the vCPU loaded, on its own thread, before each entry. */
+/* Called with the vCPU loaded, on its own thread, before an entry. */
 void mvm_inject_events(struct mvm_vcpu *vcpu)
 {
 	bool irq_window = false, nmi_window = false;
@@ -54,6 +57,14 @@ void mvm_inject_events(struct mvm_vcpu *vcpu)
 	mvm_ops->enable_irq_window(vcpu, irq_window);
 	mvm_ops->sync_tpr(vcpu, mvm_lapic_get_tpr(vcpu),
 			  vec < 0 && mvm_lapic_tpr_blocks(vcpu->apic));
+	/*
+	 * Look again at the next entry while something waits, or after an
+	 * injection (a lower vector may follow).  An IRR bit that only the
+	 * ISR or the TPR holds back needs no look until an EOI or a TPR
+	 * write, and both set MVM_REQ_EVENT.
+	 */
+	vcpu->events_pending = vec >= 0 || nmi_window || irq_window ||
+			       atomic_read(&vcpu->nmi_pending);
 }
 
 /*

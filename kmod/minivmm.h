@@ -342,12 +342,16 @@ struct mvm_vcpu {
 	 * halted vCPU sleeps.  @halted: the guest executed HLT and waits for
 	 * an event (written by its own thread, read by netlink).
 	 * @nmi_pending: NMIs raised and not yet injected (atomic: raised
-	 * from any thread).
+	 * from any thread).  @events_pending: the last mvm_inject_events()
+	 * left an interrupt or NMI waiting (or injected one, with maybe
+	 * more behind it), so the next entry looks again even without
+	 * MVM_REQ_EVENT (own thread only).
 	 */
 	struct mvm_lapic *apic;
 	unsigned long requests;
 	wait_queue_head_t wq;
 	bool halted;
+	bool events_pending;
 	atomic_t nmi_pending;
 
 	void *arch;			/* the backend's (struct vmx_vcpu/svm_vcpu) */
@@ -361,7 +365,13 @@ struct mvm_vcpu {
 };
 
 /* vcpu->requests bits. */
-#define MVM_REQ_EVENT		0	/* an interrupt or NMI may be deliverable */
+/*
+ * MVM_REQ_EVENT: an interrupt or NMI may be deliverable.  Set by every
+ * change that can make one so (an IRR bit or NMI raised, an EOI, a TPR or
+ * APIC state write, the state ioctls): the entry path looks for events
+ * only after it, or while one waits (@events_pending), as KVM_REQ_EVENT.
+ */
+#define MVM_REQ_EVENT		0
 
 /* Count an exception queued for @vcpu's guest (its own thread only). */
 static inline void mvm_stat_injected(struct mvm_vcpu *vcpu)

@@ -27,6 +27,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/log2.h>
+#include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/timekeeping.h>
 #include <linux/slab.h>
@@ -208,10 +209,17 @@ static bool mvm_vcpu_enter(struct mvm_vcpu *vcpu)
 	smp_mb();
 	if (!signal_pending(current) && !need_resched() &&
 	    !test_bit(MVM_REQ_EVENT, &vcpu->requests)) {
-		u64 t0 = ktime_get_ns();
+		/*
+		 * The statistics' clock is local_clock(): the TSC scaled
+		 * per CPU, cheaper than ktime_get_ns() (no clocksource
+		 * call, no timekeeper seqcount); between CPUs it may be
+		 * off by a little, hence the check.
+		 */
+		u64 t0 = local_clock();
 
 		if (vcpu->last_exit_ns)
-			mvm_stat_latency(vcpu, t0 - vcpu->last_exit_ns);
+			mvm_stat_latency(vcpu, t0 > vcpu->last_exit_ns ?
+					 t0 - vcpu->last_exit_ns : 0);
 		mvm_ops->vcpu_enter(vcpu);
 		/*
 		 * VMSCAPE: the branch predictor the guest trained must not
@@ -221,7 +229,7 @@ static bool mvm_vcpu_enter(struct mvm_vcpu *vcpu)
 		 */
 		if (cpu_feature_enabled(X86_FEATURE_IBPB_EXIT_TO_USER))
 			this_cpu_write(x86_ibpb_exit_to_user, true);
-		vcpu->last_exit_ns = ktime_get_ns();
+		vcpu->last_exit_ns = local_clock();
 		WRITE_ONCE(vcpu->stats.guest_ns,
 			   vcpu->stats.guest_ns + vcpu->last_exit_ns - t0);
 		WRITE_ONCE(vcpu->stats.exits, vcpu->stats.exits + 1);
@@ -275,10 +283,17 @@ static int mvm_vcpu_run(struct mvm_vcpu *vcpu)
 				if (r <= 0)
 					break;
 			}
-			/* Cleared first: a kick from now on stops the entry. */
-			clear_bit(MVM_REQ_EVENT, &vcpu->requests);
-			smp_mb__after_atomic();
-			mvm_inject_events(vcpu);
+			/*
+			 * Only when something changed or an event waits: most
+			 * exits change nothing (minivmm.h, MVM_REQ_EVENT).
+			 * Cleared first: a kick from now on stops the entry.
+			 */
+			if (vcpu->events_pending ||
+			    test_bit(MVM_REQ_EVENT, &vcpu->requests)) {
+				clear_bit(MVM_REQ_EVENT, &vcpu->requests);
+				smp_mb__after_atomic();
+				mvm_inject_events(vcpu);
+			}
 		}
 		if (mvm_vcpu_enter(vcpu)) {
 			mvm_xcr0_stray(vcpu);
@@ -588,6 +603,7 @@ int mvm_vcpu_create(struct mvm_vm *vm, unsigned long id)
 	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu))
 		goto err_free_run;
 	if (irqchip) {
+		vcpu->events_pending = true;	/* look at the first entry */
 		r = mvm_lapic_create(vcpu);
 		if (r)
 			goto err_free_fpu;
