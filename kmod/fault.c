@@ -213,7 +213,7 @@ err_uncharge:
  * guest, 0 when the access became an MMIO exit for userspace (or an
  * internal error), -errno to fail RUN.
  */
-int mvm_handle_page_fault(struct mvm_vcpu *vcpu, const struct mvm_gpa_fault *f)
+int mvm_handle_page_fault(struct mvm_vcpu *vcpu, struct mvm_gpa_fault *f)
 {
 	struct mvm_vm *vm = vcpu->vm;
 	const struct mvm_memslot *slot;
@@ -226,6 +226,7 @@ int mvm_handle_page_fault(struct mvm_vcpu *vcpu, const struct mvm_gpa_fault *f)
 	if (!slot || (write && (slot->flags & MINIVMM_MEM_READONLY))) {
 		/* Not RAM (or not writable RAM): the VMM emulates it. */
 		mutex_unlock(&vm->slots_lock);
+		f->emulated = true;
 		mvm_stat_exit(vcpu, MVM_EXIT_KIND_MMIO);
 		/*
 		 * Unless the CPU made the access while delivering an event

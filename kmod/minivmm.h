@@ -563,10 +563,16 @@ struct mvm_gpa_fault {
 	 */
 	bool in_delivery;
 	u32 hw_reason;		/* the exit reason, for an error report */
+	/*
+	 * Set by mvm_handle_page_fault(): the access was not to guest RAM
+	 * and went to emulation (the kernel's or the VMM's), which reads
+	 * guest and host data the L1D flush must not leave behind (VMX).
+	 */
+	bool emulated;
 };
 
 /* fault.c: guest memory behind the nested page table */
-int mvm_handle_page_fault(struct mvm_vcpu *vcpu, const struct mvm_gpa_fault *f);
+int mvm_handle_page_fault(struct mvm_vcpu *vcpu, struct mvm_gpa_fault *f);
 void mvm_unmap_gpa_range(struct mvm_vm *vm, u64 gpa, u64 size);
 void mvm_mmu_destroy(struct mvm_vm *vm);
 int mvm_read_guest(struct mvm_vm *vm, u64 gpa, void *buf, unsigned int len);

@@ -65,13 +65,12 @@ static void vmx_l1d_mode(struct kunit *test)
 static void vmx_l1d_fast_exits(struct kunit *test)
 {
 	static const u16 keep[] = { 10 /* CPUID */, 31 /* RDMSR */,
-				    32 /* WRMSR */, 52 /* preemption timer */,
-				    55 /* XSETBV */ };
+				    32 /* WRMSR */, 48 /* EPT violation: RAM */,
+				    52 /* preemption timer */, 55 /* XSETBV */ };
 	static const u16 flush[] = { 0 /* exception or NMI */,
 				     1 /* external interrupt */,
 				     2 /* triple fault */, 12 /* HLT */,
 				     28 /* CR access */, 30 /* I/O */,
-				     48 /* EPT violation */,
 				     49 /* EPT misconfiguration */,
 				     54 /* WBINVD */, 65535 };
 	unsigned int i;

@@ -482,6 +482,7 @@ EXPORT_SYMBOL_IF_KUNIT(vmx_decode_ept_qual);
 static int vmx_handle_ept_violation(struct mvm_vcpu *vcpu)
 {
 	struct mvm_gpa_fault f = {};
+	int r;
 
 	vmx_decode_ept_qual(vmcs_readl(EXIT_QUALIFICATION), &f);
 	f.gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
@@ -491,7 +492,11 @@ static int vmx_handle_ept_violation(struct mvm_vcpu *vcpu)
 	 */
 	f.in_delivery = to_vmx(vcpu)->event.pending;
 	f.hw_reason = EXIT_REASON_EPT_VIOLATION;
-	return mvm_handle_page_fault(vcpu, &f);
+	r = mvm_handle_page_fault(vcpu, &f);
+	/* A page mapped needs no L1D flush (spec.c); an emulation does. */
+	if (f.emulated)
+		to_vmx(vcpu)->l1d_flush = true;
+	return r;
 }
 
 /* An entry minivmm wrote wrongly (SDM Vol. 3C 29.3.3.1): a host bug. */

@@ -24,7 +24,8 @@
  *                  flush when the vCPU comes from userspace or from another
  *                  task, after a host interrupt, and after every exit but
  *                  the few handled entirely in the kernel without touching
- *                  other data (vmx_exit_keeps_l1d())
+ *                  other data and EPT violations that map guest RAM
+ *                  (vmx_exit_keeps_l1d())
  *   always         l1tf=full, full,force: before every entry
  *
  * The flush is the L1D_FLUSH command where the CPU has it (IA32_FLUSH_CMD,
@@ -143,7 +144,11 @@ static const char *vmx_l1d_mode_name(void)
 /*
  * Exits handled in the kernel from the VMCS and the vCPU's own state
  * alone: no flush needed before the next entry (KVM's conditional mode
- * flushes after none of these either).
+ * flushes after none of these either).  An EPT violation in guest RAM
+ * maps a page (KVM flushes after one only when it emulates, or when the
+ * handler slept or took an interrupt, as here: vmx_vcpu_load() and the
+ * CPU's mark); one that goes to emulation asks for the flush itself
+ * (vmx_handle_ept_violation()).
  */
 bool vmx_exit_keeps_l1d(u16 basic_reason)
 {
@@ -153,6 +158,7 @@ bool vmx_exit_keeps_l1d(u16 basic_reason)
 	case EXIT_REASON_MSR_WRITE:
 	case EXIT_REASON_XSETBV:
 	case EXIT_REASON_PREEMPTION_TIMER:
+	case EXIT_REASON_EPT_VIOLATION:
 		return true;
 	default:
 		return false;
