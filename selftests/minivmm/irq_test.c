@@ -852,7 +852,8 @@ TEST_F_TIMEOUT(irq, not_present_gate, 30)
  * exactly once: a second delivery would enter the handler with its own
  * first instruction as the frame's RIP (what the open guest panic of
  * Documentation/testing.rst would look like from inside).  The count is
- * 100, or 101 when a tick came between the last delivery and the CLI.
+ * at least 100: more when ticks waited in IRR during the last window (the
+ * debug host counted 102, taking 100 in 34 windows).
  */
 #define REDELIVER_TICKS	100
 
@@ -870,7 +871,7 @@ TEST_F_TIMEOUT(irq, delivery_exit_delivers_once, 60)
 	EXPECT_EQ(0, doubles)
 		TH_LOG("%u of %u interrupts entered their handler at its first instruction: delivered twice",
 		       doubles, n);
-	EXPECT_TRUE(n == REDELIVER_TICKS || n == REDELIVER_TICKS + 1)
+	EXPECT_LE(REDELIVER_TICKS, n)
 		TH_LOG("%u interrupts counted, %u wanted", n, REDELIVER_TICKS);
 	/*
 	 * A window per fresh page, each opened by a delivery that exits; an
